@@ -1,0 +1,191 @@
+package org.taskscale.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.plugins.jpeg.JPEGQTable;
+import javax.imageio.stream.ImageOutputStream;
+import org.w3c.dom.NodeList;
+
+/**
+ * Encodes an {@link Image} as 8-bit PNG or as JPEG. Samples are rounded half away from zero and clamped to
+ * [0, 255] first ({@link Image#quantized8()}), as MATLAB's uint8 cast does.
+ *
+ * <p>JPEG uses libjpeg's baseline encoder as the JDK ships it, with the standard IJG (Annex K) quantisation
+ * tables scaled exactly as libjpeg's {@code jpeg_set_quality} scales them (baseline-clamped to 1..255),
+ * standard Huffman tables, and 4:2:0 chroma subsampling for colour (libjpeg's and PIL's default).
+ */
+public final class ImageEncoder {
+    private ImageEncoder() {}
+
+    /** Writes an 8-bit PNG (grey or RGB) to {@code path}, replacing it. */
+    public static void writePng(Image img, Path path) throws IOException {
+        try (OutputStream out = Files.newOutputStream(path)) {
+            writePng(img, out);
+        }
+    }
+
+    public static void writePng(Image img, OutputStream out) throws IOException {
+        if (!ImageIO.write(toBufferedImage(img), "png", out)) {
+            throw new IOException("No PNG writer is available in this JVM.");
+        }
+    }
+
+    public static byte[] png(Image img) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            writePng(img, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Writes PNG or JPEG (quality {@code jpegQuality}) according to the file name's extension. */
+    public static void write(Image img, Path path, int jpegQuality) throws IOException {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+            Files.write(path, jpeg(img, jpegQuality));
+        } else if (name.endsWith(".png")) {
+            writePng(img, path);
+        } else {
+            throw new IOException("Cannot tell the output format of " + path + ": use a .png, .jpg or .jpeg name.");
+        }
+    }
+
+    /** The bytes of a baseline JPEG of {@code img} at IJG quality {@code quality} (1-100). */
+    public static byte[] jpeg(Image img, int quality) {
+        if (quality < 1 || quality > 100) {
+            throw new IllegalArgumentException("JPEG quality must be between 1 and 100, not " + quality + ".");
+        }
+        ImageWriter writer = jdkJpegWriter();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            BufferedImage bi = toBufferedImage(img);
+            // No compression quality on the param (it would replace our tables with the JDK's own float
+            // scaling); the DQT markers of the default metadata get libjpeg's integer-scaled tables instead.
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata meta = writer.getDefaultImageMetadata(new ImageTypeSpecifier(bi), param);
+            IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(JPEG_NATIVE_FORMAT);
+            NodeList tables = root.getElementsByTagName("dqtable");
+            for (int i = 0; i < tables.getLength(); i++) {
+                IIOMetadataNode t = (IIOMetadataNode) tables.item(i);
+                int id = Integer.parseInt(t.getAttribute("qtableId"));
+                t.setUserObject(new JPEGQTable(ijgTable(id == 0 ? IJG_LUMINANCE : IJG_CHROMINANCE, quality)));
+            }
+            meta.setFromTree(JPEG_NATIVE_FORMAT, root);
+            writer.write(null, new IIOImage(bi, null, meta), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException("JPEG encoding failed: " + e.getMessage(), e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** JPEG round trip: encode at {@code quality}, decode back, as a JPEG-degraded training input. */
+    public static Image jpegDegrade(Image img, int quality) {
+        byte[] bytes = jpeg(img, quality);
+        try {
+            return new ImageDecoder(Long.MAX_VALUE).decode(bytes, "jpeg(q=" + quality + ")");
+        } catch (ImageReadException e) {
+            throw new IllegalStateException("A JPEG this process just wrote could not be read back: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String JPEG_NATIVE_FORMAT = "javax_imageio_jpeg_image_1.0";
+
+    private static ImageWriter jdkJpegWriter() {
+        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg");
+        ImageWriter fallback = null;
+        while (it.hasNext()) {
+            ImageWriter w = it.next();
+            if (w.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageWriter")) {
+                if (fallback != null) {
+                    fallback.dispose();
+                }
+                return w;
+            }
+            if (fallback == null) {
+                fallback = w;
+            } else {
+                w.dispose();
+            }
+        }
+        if (fallback == null) {
+            throw new IllegalStateException("No JPEG writer is available in this JVM.");
+        }
+        return fallback;
+    }
+
+    /** Annex K luminance table, natural (row-major) order, as in libjpeg's jcparam.c. */
+    static final int[] IJG_LUMINANCE = {
+        16, 11, 10, 16, 24, 40, 51, 61,
+        12, 12, 14, 19, 26, 58, 60, 55,
+        14, 13, 16, 24, 40, 57, 69, 56,
+        14, 17, 22, 29, 51, 87, 80, 62,
+        18, 22, 37, 56, 68, 109, 103, 77,
+        24, 35, 55, 64, 81, 104, 113, 92,
+        49, 64, 78, 87, 103, 121, 120, 101,
+        72, 92, 95, 98, 112, 100, 103, 99};
+
+    /** Annex K chrominance table, natural order. */
+    static final int[] IJG_CHROMINANCE = {
+        17, 18, 24, 47, 99, 99, 99, 99,
+        18, 21, 26, 66, 99, 99, 99, 99,
+        24, 26, 56, 99, 99, 99, 99, 99,
+        47, 66, 99, 99, 99, 99, 99, 99,
+        99, 99, 99, 99, 99, 99, 99, 99,
+        99, 99, 99, 99, 99, 99, 99, 99,
+        99, 99, 99, 99, 99, 99, 99, 99,
+        99, 99, 99, 99, 99, 99, 99, 99};
+
+    /** libjpeg's jpeg_quality_scaling and jpeg_add_quant_table with force_baseline, in its integer arithmetic. */
+    static int[] ijgTable(int[] basic, int quality) {
+        int q = Math.max(1, Math.min(100, quality));
+        int scale = q < 50 ? 5000 / q : 200 - q * 2;
+        int[] out = new int[64];
+        for (int i = 0; i < 64; i++) {
+            long t = ((long) basic[i] * scale + 50L) / 100L;
+            out[i] = (int) Math.max(1, Math.min(255, t));
+        }
+        return out;
+    }
+
+    /** An 8-bit BufferedImage (TYPE_BYTE_GRAY or TYPE_3BYTE_BGR) holding the rounded, clamped samples. */
+    public static BufferedImage toBufferedImage(Image img) {
+        int w = img.width();
+        int h = img.height();
+        float[] d = img.data();
+        int n = w * h;
+        BufferedImage bi = new BufferedImage(w, h,
+                img.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        WritableRaster r = bi.getRaster();
+        int[] row = new int[w];
+        for (int c = 0; c < img.channels(); c++) {
+            for (int y = 0; y < h; y++) {
+                int off = c * n + y * w;
+                for (int x = 0; x < w; x++) {
+                    row[x] = (int) Image.quantize8(d[off + x]);
+                }
+                r.setSamples(0, y, w, 1, c, row);
+            }
+        }
+        return bi;
+    }
+}

@@ -1,0 +1,46 @@
+package org.taskscale.cli;
+
+import org.taskscale.config.ConfigException;
+import org.taskscale.image.ImageReadException;
+import picocli.CommandLine;
+
+/** Entry point of {@code bin/taskscale} and of the shaded jar under spark-submit. */
+public final class Main {
+    private Main() {}
+
+    /** Exit code for a bad input file or a bad configuration: the user's to fix, no stack trace. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new TaskscaleCommand());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Throwable e = ex;
+            while (e.getCause() != null && !(e instanceof ImageReadException) && !(e instanceof ConfigException)) {
+                e = e.getCause();
+            }
+            if (e instanceof ImageReadException ire) {
+                line.getErr().println("taskscale: cannot read " + ire.source() + ": " + ire.detail());
+                return EXIT_BAD_INPUT;
+            }
+            if (e instanceof ConfigException ce) {
+                line.getErr().println("taskscale: " + ce.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (ex instanceof UserException ue) {
+                line.getErr().println("taskscale: " + ue.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+}

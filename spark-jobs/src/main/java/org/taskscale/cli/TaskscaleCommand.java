@@ -1,0 +1,37 @@
+package org.taskscale.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The top-level {@code taskscale} command; each capability is a subcommand. */
+@Command(name = "taskscale", mixinStandardHelpOptions = true, versionProvider = TaskscaleCommand.Version.class,
+        description = "Train, evaluate and run image-reconstruction models (learned rescaling, super-resolution,"
+                + " JPEG restoration, colorization) on Spark.",
+        subcommands = {ImageCommand.class, ConfigCommand.class, picocli.CommandLine.HelpCommand.class})
+public final class TaskscaleCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version Maven wrote into version.properties. */
+    public static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = TaskscaleCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"taskscale " + p.getProperty("version", "unknown"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}
