@@ -149,6 +149,21 @@ public final class TaskscaleConfig {
             sb.setLength(sb.length() - 1);
             throw new ConfigException(sb.append('.').toString(), e);
         }
+        // checkValid lets a string stand for any type; a number or boolean key must really convert
+        for (Map.Entry<String, ConfigValue> e : reference.getConfig(ROOT).entrySet()) {
+            String path = ROOT + "." + e.getKey();
+            try {
+                switch (e.getValue().valueType()) {
+                    case NUMBER -> config.getNumber(path);
+                    case BOOLEAN -> config.getBoolean(path);
+                    default -> { }
+                }
+            } catch (com.typesafe.config.ConfigException ex) {
+                throw new ConfigException("Invalid configuration: key '" + path + "' must be a "
+                        + e.getValue().valueType().name().toLowerCase(java.util.Locale.ROOT) + ", not '"
+                        + config.getValue(path).unwrapped() + "'" + originOf(config, path) + ".", ex);
+            }
+        }
     }
 
     /**
@@ -216,7 +231,7 @@ public final class TaskscaleConfig {
 
     /** The {@link #ROOT} block rendered as HOCON with comments saying where each value came from. */
     public static String render(Config config, boolean originComments) {
-        return ROOT + " " + config.getConfig(ROOT).root().render(ConfigRenderOptions.defaults()
+        return config.getConfig(ROOT).atKey(ROOT).root().render(ConfigRenderOptions.defaults()
                 .setOriginComments(originComments).setComments(false).setJson(false));
     }
 

@@ -29,6 +29,9 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>Grey stays one channel; palette, RGB and CMYK become three sRGB channels.</li>
  *   <li>Alpha is composited on white ({@code v * a + 255 * (1 - a)}), so transparent regions read as paper.</li>
  *   <li>A JPEG's EXIF orientation is applied.</li>
+ *   <li>Embedded ICC profiles are not applied to RGB or grey data: samples are taken as stored, as PIL,
+ *       scikit-image and MATLAB read them, so that metrics agree with those tools. CMYK and YCCK JPEGs are
+ *       converted to sRGB (through their profile when they have one).</li>
  *   <li>The pixel count is read from the header and checked against the limit before any pixel is decoded.</li>
  * </ul>
  * Every failure is an {@link ImageReadException} naming the source and a {@link ImageReadException.Reason}.
@@ -84,13 +87,9 @@ public final class ImageDecoder {
             BufferedImage bi;
             try {
                 bi = o.reader.read(0);
-            } catch (EOFException e) {
-                throw new ImageReadException(source, ImageReadException.Reason.TRUNCATED,
-                        "is truncated: the data ends before the image does", e);
             } catch (IOException | RuntimeException e) {
                 String msg = describe(e);
-                boolean truncated = msg.toLowerCase(Locale.ROOT).contains("end of")
-                        || msg.toLowerCase(Locale.ROOT).contains("eof");
+                boolean truncated = endsEarly(e);
                 throw new ImageReadException(source,
                         truncated ? ImageReadException.Reason.TRUNCATED : ImageReadException.Reason.CORRUPT,
                         (truncated ? "is truncated: " : "has corrupt image data: ") + msg, e);
@@ -160,7 +159,7 @@ public final class ImageDecoder {
             reader.dispose();
             closeQuietly(in);
             String msg = describe(e);
-            boolean truncated = e instanceof EOFException || msg.toLowerCase(Locale.ROOT).contains("end of");
+            boolean truncated = endsEarly(e);
             throw new ImageReadException(source,
                     truncated ? ImageReadException.Reason.TRUNCATED : ImageReadException.Reason.CORRUPT,
                     (truncated ? "is truncated before its header ends: " : "has a corrupt header: ") + msg, e);
@@ -189,6 +188,18 @@ public final class ImageDecoder {
         }
     }
 
+    /** True when the failure (or a cause) says the data ran out: an EOF, or libjpeg's "premature end". */
+    private static boolean endsEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (t instanceof EOFException || m.contains("premature end") || m.contains("end of file")
+                    || m.contains("unexpected end") || m.contains("no image data present")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String describe(Throwable e) {
         String m = e.getMessage();
         return (m == null || m.isBlank()) ? e.getClass().getSimpleName() : m.replace('\n', ' ').trim();
@@ -206,7 +217,7 @@ public final class ImageDecoder {
         if (direct && cs.getType() == ColorSpace.TYPE_GRAY && (bands == 1 || bands == 2)) {
             return fromSamples(r, cm, w, h, 1, bands == 2);
         }
-        if (direct && cs.isCS_sRGB() && (bands == 3 || bands == 4)) {
+        if (direct && cs.getType() == ColorSpace.TYPE_RGB && (bands == 3 || bands == 4)) {
             return fromSamples(r, cm, w, h, 3, bands == 4);
         }
         return fromArgb(bi, w, h, !(cm instanceof IndexColorModel) || cm.hasAlpha());
