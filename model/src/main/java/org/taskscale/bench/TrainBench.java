@@ -1,0 +1,83 @@
+package org.taskscale.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training and inference throughput of a network on random data, measured the way the PyTorch peer measures
+ * it: a few warm-up steps, then as many steps as fit in the time budget.
+ */
+public final class TrainBench {
+    private TrainBench() {}
+
+    /** Per-step times of one measurement. */
+    public record Result(String name, long batch, int iterations, double medianMs, double meanMs) {
+        public double samplesPerSecond() {
+            return 1000.0 * batch / meanMs;
+        }
+
+        /** The line {@code bench train} prints: ms/iter and samples/s in that exact form. */
+        public String line() {
+            return String.format(java.util.Locale.ROOT, "%s taskscale batch=%d iters=%d ms/iter=%.1f samples/s=%.1f"
+                    + " (median ms/iter=%.1f)", name, batch, iterations, meanMs, samplesPerSecond(), medianMs);
+        }
+    }
+
+    /** Trains {@code spec} on random input and targets for {@code seconds} after {@code warmup} steps. */
+    public static Result train(PeerNets.Spec spec, double seconds, int warmup, Consumer<String> progress) {
+        ComputationGraph net = spec.net();
+        Nd4j.getRandom().setSeed(0);
+        INDArray x = Nd4j.rand(DataType.FLOAT, spec.inputShape());
+        INDArray y = Nd4j.rand(DataType.FLOAT, net.outputSingle(x).shape());
+        DataSet ds = new DataSet(x, y);
+        for (int i = 0; i < warmup; i++) {
+            net.fit(ds);
+        }
+        List<Double> times = new ArrayList<>();
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        long lastReport = start;
+        while (System.nanoTime() < deadline || times.isEmpty()) {
+            long t0 = System.nanoTime();
+            net.fit(ds);
+            long t1 = System.nanoTime();
+            times.add((t1 - t0) / 1e6);
+            if (progress != null && t1 - lastReport > 5e9) {
+                progress.accept(String.format(java.util.Locale.ROOT, "%s: %d iterations, %.0f ms/iter so far",
+                        spec.name(), times.size(), (t1 - start) / 1e6 / times.size()));
+                lastReport = t1;
+            }
+        }
+        double total = (System.nanoTime() - start) / 1e6;
+        return new Result(spec.name(), spec.inputShape()[0], times.size(), median(times), total / times.size());
+    }
+
+    /** Forward passes of {@code net} on one {@code [1, 3, size, size]} input; returns ms per image. */
+    public static double infer(ComputationGraph net, int size, double seconds) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, size, size);
+        for (int i = 0; i < 2; i++) {
+            net.outputSingle(x);
+        }
+        int n = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < seconds * 1e9 || n == 0) {
+            net.outputSingle(x);
+            n++;
+        }
+        return (System.nanoTime() - start) / 1e6 / n;
+    }
+
+    static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}

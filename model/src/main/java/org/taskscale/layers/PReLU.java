@@ -1,0 +1,263 @@
+package org.taskscale.layers;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * PReLU on NCHW tensors, {@code f(x) = max(0, x) + a min(0, x)}, with one learned slope shared by all
+ * channels (PyTorch's {@code nn.PReLU()}, the seed restorer's) or one per channel; slopes start at 0.25.
+ * The shared form runs as one fused libnd4j pass forward and two backward, where DL4J's PReLULayer needs an
+ * input shape and broadcasts per element.
+ */
+public class PReLU extends BaseLayer {
+    public static final String ALPHA = "alpha";
+
+    protected boolean perChannel;
+    protected long channels;
+
+    public PReLU() {}
+
+    protected PReLU(Builder b) {
+        super(b);
+        this.perChannel = b.perChannel;
+    }
+
+    public boolean isPerChannel() { return perChannel; }
+
+    public void setPerChannel(boolean perChannel) { this.perChannel = perChannel; }
+
+    public long getChannels() { return channels; }
+
+    public void setChannels(long channels) { this.channels = channels; }
+
+    long numAlpha() {
+        return perChannel ? channels : 1;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+        Runtime layer = new Runtime(conf, dataType);
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return Init.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return inputType;
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
+            throw new IllegalStateException("PReLU layer '" + getLayerName() + "' needs a CNN input, got " + inputType + ".");
+        }
+        if (channels == 0 || override) {
+            channels = c.getChannels();
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return new LayerMemoryReport.Builder(layerName, PReLU.class, inputType, inputType)
+                .standardMemory(numAlpha(), 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PReLU p && super.equals(o) && p.perChannel == perChannel && p.channels == channels;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * super.hashCode() + (perChannel ? 1 : 0)) + Long.hashCode(channels);
+    }
+
+    @Override
+    public PReLU clone() {
+        return (PReLU) super.clone();
+    }
+
+    public static class Builder extends BaseLayer.Builder<Builder> {
+        private boolean perChannel;
+
+        /** One slope per channel instead of one shared slope. */
+        public Builder perChannel(boolean perChannel) {
+            this.perChannel = perChannel;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public PReLU build() {
+            return new PReLU(this);
+        }
+    }
+
+    /** The slope parameter: {@code [1]} shared or {@code [C]}, initialised to 0.25 as PyTorch does. */
+    static final class Init implements ParamInitializer {
+        static final Init INSTANCE = new Init();
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return numParams(conf.getLayer());
+        }
+
+        @Override
+        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return ((PReLU) layer).numAlpha();
+        }
+
+        @Override
+        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of(ALPHA);
+        }
+
+        @Override
+        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of();
+        }
+
+        @Override
+        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return false;
+        }
+
+        @Override
+        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return false;
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initialize) {
+            INDArray alpha = paramsView.reshape(paramsView.length());
+            if (initialize) {
+                alpha.assign(0.25);
+            }
+            return Map.of(ALPHA, alpha);
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+            return Map.of(ALPHA, gradientView.reshape(gradientView.length()));
+        }
+    }
+
+    static final class Runtime extends org.deeplearning4j.nn.layers.BaseLayer<PReLU> {
+        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        @Override
+        public Type type() {
+            return Type.CONVOLUTIONAL;
+        }
+
+        @Override
+        public boolean isPretrainLayer() {
+            return false;
+        }
+
+        @Override
+        public boolean hasBias() {
+            return false;
+        }
+
+        private INDArray alpha() {
+            return params.get(ALPHA);
+        }
+
+        @Override
+        protected INDArray preOutput(boolean training, LayerWorkspaceMgr mgr) {
+            return activate(training, mgr);
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+            assertInputSet(false);
+            applyDropOutIfNecessary(training, mgr);
+            INDArray x = input;
+            INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+            if (!layerConf().isPerChannel()) {
+                Nd4j.exec(new LeakyReLU(x, out, alpha().getDouble(0)));
+            } else {
+                INDArray neg = Transforms.min(x, 0.0, true);
+                out.assign(Transforms.relu(x, true)).addi(neg.muli(alpha().reshape(1, -1, 1, 1)));
+            }
+            return out;
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray eps, LayerWorkspaceMgr mgr) {
+            assertInputSet(true);
+            INDArray x = input;
+            INDArray gradAlpha = gradientViews.get(ALPHA);
+            INDArray gradIn = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+            INDArray neg = Transforms.min(x, 0.0, true);   // min(x, 0)
+            if (!layerConf().isPerChannel()) {
+                double a = alpha().getDouble(0);
+                Nd4j.exec(new LeakyReLUDerivative(x, gradIn, a));
+                gradIn.muli(eps);
+                gradAlpha.putScalar(0, neg.muli(eps).sumNumber().doubleValue());
+            } else {
+                INDArray slope = x.gt(0).castTo(x.dataType());
+                INDArray a = alpha().reshape(1, -1, 1, 1);
+                gradIn.assign(slope.add(slope.rsub(1.0).muli(a))).muli(eps);
+                gradAlpha.assign(neg.muli(eps).sum(0, 2, 3));
+            }
+            Gradient g = new DefaultGradient();
+            g.setGradientFor(ALPHA, gradAlpha);
+            return new Pair<>(g, backpropDropOutIfPresent(gradIn));
+        }
+
+        @Override
+        public Layer clone() {
+            throw new UnsupportedOperationException("PReLU " + layerId() + " is not cloned; clone the network.");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.taskscale.layers;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
+import org.deeplearning4j.nn.conf.layers.NoParamLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration base of our parameter-free layers on NCHW tensors (pixel shuffle, quantisation, fixed
+ * resizing): instantiation, memory report and pre-processors in one place; subclasses give the runtime
+ * layer and the output type.
+ */
+public abstract class ShapeLayer extends NoParamLayer {
+    protected ShapeLayer() {}
+
+    protected ShapeLayer(org.deeplearning4j.nn.conf.layers.Layer.Builder<?> b) {
+        super(b);
+    }
+
+    /** The runtime layer for this configuration. */
+    protected abstract Layer createLayer(NeuralNetConfiguration conf, DataType dataType);
+
+    /** The CNN output type for a CNN input type. */
+    protected abstract InputType.InputTypeConvolutional outputType(InputType.InputTypeConvolutional in);
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+        Layer layer = createLayer(conf, dataType);
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
+            throw new IllegalStateException(getClass().getSimpleName() + " layer '" + getLayerName()
+                    + "' needs a convolutional (CNN) input, got " + inputType + ".");
+        }
+        return outputType(c);
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType out = getOutputType(-1, inputType);
+        return new LayerMemoryReport.Builder(layerName, getClass(), inputType, out)
+                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+}
