@@ -55,6 +55,23 @@ public final class Bicubic {
         return cur == in ? in.copy() : cur;
     }
 
+    /**
+     * The resize of one dimension as a dense {@code [ceil(scale * inLength), inLength]} matrix (row o holds
+     * the weights of output sample o; mirrored taps are summed into the sample they repeat).
+     */
+    public static double[][] weightMatrix(int inLength, double scale) {
+        checkScale(scale);
+        int out = (int) Math.ceil(scale * inLength);
+        Contributions c = contributions(inLength, out, scale);
+        double[][] m = new double[out][inLength];
+        for (int o = 0; o < out; o++) {
+            for (int k = 0; k < c.taps(); k++) {
+                m[o][c.indices()[o * c.taps() + k]] += c.weights()[o * c.taps() + k];
+            }
+        }
+        return m;
+    }
+
     /** Weights and source indices for one dimension: {@code taps} per output sample. */
     record Contributions(int outLength, int taps, double[] weights, int[] indices) {}
 
