@@ -1,0 +1,258 @@
+package org.taskscale.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.taskscale.bench.Flops;
+import org.taskscale.bench.PeerNets;
+import org.taskscale.bench.TrainBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code taskscale bench}: training and inference throughput on random data, optionally beside the PyTorch
+ * peer ({@code shared/peers/torch_train_bench.py}) in the same run, alternating so both see the same machine.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training or inference throughput, optionally against the PyTorch peer.",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class})
+public final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options shared by both benchmarks. */
+    static class PeerOptions {
+        @Option(names = "--vs-torch", description = "Also run the PyTorch peer in the same run and print ours/theirs.")
+        boolean vsTorch;
+
+        @Option(names = "--repeat", defaultValue = "3", description = "Measurements of each side (median reported)."
+                + " Default: ${DEFAULT-VALUE}.")
+        int repeat;
+
+        @Option(names = "--peer-script", description = "The peer script (default: TASKSCALE_PEERS or"
+                + " <taskscale home>/../shared/peers, torch_train_bench.py).")
+        Path peerScript;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3",
+                description = "Python with torch 1.13 (Debian python3-torch). Default: ${DEFAULT-VALUE}.")
+        String python;
+
+        Path script() {
+            if (peerScript != null) {
+                return peerScript;
+            }
+            String env = System.getenv("TASKSCALE_PEERS");
+            Path dir = env != null ? Path.of(env)
+                    : Path.of(System.getProperty("taskscale.home", ".")).resolve("../shared/peers");
+            return dir.resolve("torch_train_bench.py").normalize();
+        }
+
+        /** Runs the peer and returns the value of {@code key=} it printed (ms/iter or ms/image). */
+        double runPeer(String model, double seconds, String key, PrintWriter out) {
+            Path script = script();
+            if (!Files.isRegularFile(script)) {
+                throw new UserException("The PyTorch peer script " + script + " is missing: pass --peer-script.");
+            }
+            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), model, Double.toString(seconds));
+            pb.environment().put("THREADS", Integer.toString(threads()));
+            pb.redirectErrorStream(true);
+            try {
+                Process p = pb.start();
+                String last = null;
+                Double value = null;
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    Pattern pat = Pattern.compile(Pattern.quote(key) + "=([0-9.]+)");
+                    while ((line = r.readLine()) != null) {
+                        last = line;
+                        Matcher m = pat.matcher(line);
+                        if (m.find()) {
+                            value = Double.parseDouble(m.group(1));
+                            out.println("  peer: " + line);
+                            out.flush();
+                        }
+                    }
+                }
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || value == null) {
+                    throw new UserException("The PyTorch peer failed (" + python + " " + script + " " + model + "): "
+                            + (last == null ? "no output" : last) + ". Is python3-torch installed?");
+                }
+                return value;
+            } catch (IOException e) {
+                throw new UserException("Cannot run the PyTorch peer with " + python + ": " + e.getMessage() + ".");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserException("Interrupted while the PyTorch peer ran.");
+            }
+        }
+    }
+
+    static int threads() {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        return omp != null ? Integer.parseInt(omp.trim()) : Runtime.getRuntime().availableProcessors();
+    }
+
+    static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** {@code bench train --arch NAME}. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train NAME on random data after a warm-up; prints ms/iter=… samples/s=… (and ours/theirs"
+                    + " with --vs-torch). Networks: srcnn, arcnn, edsr, aetad2 (as the peer builds them).")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--arch", required = true, description = "Network: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = Names.class)
+        String arch;
+
+        @Option(names = "--batch", defaultValue = "0", description = "Minibatch (default: the peer's).")
+        int batch;
+
+        @Option(names = "--patch", defaultValue = "0", description = "Input patch side (default: the peer's).")
+        int patch;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
+        double seconds;
+
+        @Option(names = "--peak-gflops", defaultValue = "157",
+                description = "The CPU's fp32 peak for the fraction-of-peak line (2 cores x 32 FLOP/cycle x 2.45 GHz)."
+                        + " Default: ${DEFAULT-VALUE}.")
+        double peak;
+
+        @picocli.CommandLine.Mixin
+        PeerOptions peer;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!PeerNets.NAMES.contains(arch)) {
+                throw new UserException("Unknown --arch '" + arch + "'; known: " + String.join(", ", PeerNets.NAMES) + ".");
+            }
+            if ((batch != 0 || patch != 0) && peer.vsTorch) {
+                throw new UserException("--vs-torch compares the peer's own shapes: leave out --batch and --patch.");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PeerNets.Spec net = PeerNets.build(arch, batch, patch);
+            long[] s = net.inputShape();
+            double flops = Flops.training(net.net().getConfiguration(), s[0],
+                    InputType.convolutional(s[2], s[3], s[1]));
+            out.printf(Locale.ROOT, "bench train %s: input %s, %.2f GFLOP per iteration, %d threads, backend %s%n",
+                    arch, java.util.Arrays.toString(s), flops / 1e9, threads(),
+                    Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+            out.flush();
+            List<Double> ours = new ArrayList<>();
+            List<Double> theirs = new ArrayList<>();
+            for (int r = 0; r < Math.max(1, peer.repeat); r++) {
+                TrainBench.Result res = TrainBench.train(net, seconds, r == 0 ? 3 : 1, m -> {
+                    out.println("  " + m);
+                    out.flush();
+                });
+                out.println("  ours: " + res.line());
+                out.flush();
+                ours.add(res.meanMs());
+                if (peer.vsTorch) {
+                    theirs.add(peer.runPeer(arch, seconds, "ms/iter", out));
+                }
+            }
+            double ms = median(ours);
+            out.printf(Locale.ROOT, "%s ms/iter=%.1f samples/s=%.1f%n", arch, ms, 1000.0 * s[0] / ms);
+            out.printf(Locale.ROOT, "%s convolution GFLOP/s=%.1f (%.0f%% of %.0f GFLOP/s peak)%n", arch,
+                    flops / ms / 1e6, 100 * flops / ms / 1e6 / peak, peak);
+            if (peer.vsTorch) {
+                double t = median(theirs);
+                out.printf(Locale.ROOT, "%s torch ms/iter=%.1f samples/s=%.1f%n", arch, t, 1000.0 * s[0] / t);
+                out.printf(Locale.ROOT, "%s ours/theirs=%.2f (throughput ratio, median of %d)%n", arch, t / ms, ours.size());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** Completion candidates for --arch. */
+    static final class Names extends ArrayList<String> {
+        Names() {
+            super(PeerNets.NAMES);
+        }
+    }
+
+    /** {@code bench infer --arch edsr}. */
+    @Command(name = "infer", mixinStandardHelpOptions = true,
+            description = "Forward passes of x2 EDSR-baseline on one 3xSIZExSIZE image; prints ms/image and output"
+                    + " megapixels/s (and ours/theirs with --vs-torch).")
+    static final class Infer implements Callable<Integer> {
+        @Option(names = "--arch", defaultValue = "edsr", description = "Network (edsr). Default: ${DEFAULT-VALUE}.")
+        String arch;
+
+        @Option(names = "--size", defaultValue = "512", description = "Input side. Default: ${DEFAULT-VALUE}.")
+        int size;
+
+        @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
+        double seconds;
+
+        @picocli.CommandLine.Mixin
+        PeerOptions peer;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!arch.equals("edsr")) {
+                throw new UserException("bench infer measures --arch edsr only (the peer's edsr-infer), not '" + arch + "'.");
+            }
+            if (size != 512 && peer.vsTorch) {
+                throw new UserException("--vs-torch compares the peer's 512x512 input: leave out --size.");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            var net = PeerNets.edsr(2);
+            List<Double> ours = new ArrayList<>();
+            List<Double> theirs = new ArrayList<>();
+            double outMp = 4.0 * size * size / 1e6;
+            for (int r = 0; r < Math.max(1, peer.repeat); r++) {
+                double ms = TrainBench.infer(net, size, seconds);
+                out.printf(Locale.ROOT, "  ours: edsr-infer %dx%d->%dx%d ms/image=%.0f output_megapixels/s=%.3f%n",
+                        size, size, 2 * size, 2 * size, ms, outMp / (ms / 1000));
+                out.flush();
+                ours.add(ms);
+                if (peer.vsTorch) {
+                    theirs.add(peer.runPeer("edsr-infer", seconds, "ms/image", out));
+                }
+            }
+            double ms = median(ours);
+            out.printf(Locale.ROOT, "edsr-infer ms/image=%.0f output_megapixels/s=%.3f%n", ms, outMp / (ms / 1000));
+            if (peer.vsTorch) {
+                double t = median(theirs);
+                out.printf(Locale.ROOT, "edsr-infer torch ms/image=%.0f output_megapixels/s=%.3f%n", t, outMp / (t / 1000));
+                out.printf(Locale.ROOT, "edsr-infer ours/theirs=%.2f (throughput ratio, median of %d)%n", t / ms, ours.size());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}
