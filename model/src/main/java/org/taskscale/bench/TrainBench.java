@@ -59,9 +59,9 @@ public final class TrainBench {
         return new Result(spec.name(), spec.inputShape()[0], times.size(), median(times), total / times.size());
     }
 
-    /** Forward passes of {@code net} on one {@code [1, 3, size, size]} input; returns ms per image. */
-    public static double infer(ComputationGraph net, int size, double seconds) {
-        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, size, size);
+    /** Forward passes of {@code net} on one 3-channel {@code size x size} input; returns ms per image. */
+    public static double infer(ComputationGraph net, int size, boolean nhwc, double seconds) {
+        INDArray x = nhwc ? Nd4j.rand(DataType.FLOAT, 1, size, size, 3) : Nd4j.rand(DataType.FLOAT, 1, 3, size, size);
         for (int i = 0; i < 2; i++) {
             net.outputSingle(x);
         }

@@ -174,7 +174,7 @@ public class Conv2DLayer extends BaseLayer<Conv2D> {
             gradIn = mgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
             if (hasBias()) {
                 INDArray gradB = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-                delta.sum(gradB.reshape(-1), 0, 2, 3);
+                delta.sum(gradB.reshape(-1), nhwc() ? new int[] {0, 1, 2} : new int[] {0, 2, 3});
                 g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
             }
         } else {
@@ -198,15 +198,15 @@ public class Conv2DLayer extends BaseLayer<Conv2D> {
      * The weight gradient alone, as a forward convolution with batch and channels swapped:
      * {@code dW[o, i] = sum_n x[n, i] (*) delta[n, o]}, i.e. conv2d of x^T ({@code [iC, N, H, W]}) with kernel
      * delta^T ({@code [oC, N, oH, oW]}) and the layer's padding, giving {@code [iC, oC, kH, kW]}. oneDNN runs it
-     * as one forward pass, about 2.5x faster than conv2d_bp for a 1-channel 9x9 first layer. Only for NCHW,
-     * stride 1, dilation 1 and symmetric padding; returns false (nothing done) otherwise.
+     * as one forward pass, about 2.5x faster than conv2d_bp for a 1-channel 9x9 first layer. Only for stride
+     * 1, dilation 1 and symmetric padding; returns false (nothing done) otherwise.
      */
     private boolean weightGradientOnly(INDArray x, INDArray delta, INDArray gradW) {
         Conv2D c = layerConf();
         int[] k = c.getKernelSize();
         int[] s = c.getStride();
         int[] d = c.getDilation();
-        if (nhwc() || s[0] != 1 || s[1] != 1 || d[0] != 1 || d[1] != 1) {
+        if (s[0] != 1 || s[1] != 1 || d[0] != 1 || d[1] != 1) {
             return false;
         }
         int[] p;
@@ -218,13 +218,19 @@ public class Conv2DLayer extends BaseLayer<Conv2D> {
         } else {
             p = c.getPadding();
         }
+        boolean hw = nhwc();
         long n = x.size(0);
-        long ic = x.size(1);
-        long oc = delta.size(1);
-        long oh = delta.size(2);
-        long ow = delta.size(3);
-        INDArray xt = ic == 1 ? x.reshape('c', 1, n, x.size(2), x.size(3)) : x.permute(1, 0, 2, 3).dup('c');
-        INDArray dt = oc == 1 ? delta.reshape('c', 1, n, oh, ow) : delta.permute(1, 0, 2, 3).dup('c');
+        long ic = x.size(hw ? 3 : 1);
+        long h = x.size(hw ? 1 : 2);
+        long w = x.size(hw ? 2 : 3);
+        long oc = delta.size(hw ? 3 : 1);
+        long oh = delta.size(hw ? 1 : 2);
+        long ow = delta.size(hw ? 2 : 3);
+        // channels-major copies: x^T [iC, N, H, W] and delta^T [oC, N, oH, oW] (free reshapes for one channel)
+        INDArray xt = ic == 1 ? x.reshape('c', 1, n, h, w)
+                : (hw ? x.permute(3, 0, 1, 2) : x.permute(1, 0, 2, 3)).dup('c');
+        INDArray dt = oc == 1 ? delta.reshape('c', 1, n, oh, ow)
+                : (hw ? delta.permute(3, 0, 1, 2) : delta.permute(1, 0, 2, 3)).dup('c');
         INDArray out = ic == 1 ? gradW.reshape('c', 1, oc, k[0], k[1])
                 : Nd4j.createUninitialized(gradW.dataType(), ic, oc, k[0], k[1]);
         NativeOps.exec("conv2d", new INDArray[] {xt, dt}, new INDArray[] {out},

@@ -28,6 +28,6 @@ final class NativeOps {
 
     /** A c-order contiguous version of {@code a} (the array itself when it already is). */
     static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+        return a.ordering() == 'c' && a.elementWiseStride() == 1 ? a : a.dup('c');
     }
 }

@@ -20,7 +20,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -35,6 +35,7 @@ public class PReLU extends BaseLayer {
 
     protected boolean perChannel;
     protected long channels;
+    protected boolean channelsLast;
 
     public PReLU() {}
 
@@ -50,6 +51,10 @@ public class PReLU extends BaseLayer {
     public long getChannels() { return channels; }
 
     public void setChannels(long channels) { this.channels = channels; }
+
+    public boolean isChannelsLast() { return channelsLast; }
+
+    public void setChannelsLast(boolean channelsLast) { this.channelsLast = channelsLast; }
 
     long numAlpha() {
         return perChannel ? channels : 1;
@@ -84,6 +89,7 @@ public class PReLU extends BaseLayer {
         }
         if (channels == 0 || override) {
             channels = c.getChannels();
+            channelsLast = c.getFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
         }
     }
 
@@ -105,7 +111,8 @@ public class PReLU extends BaseLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PReLU p && super.equals(o) && p.perChannel == perChannel && p.channels == channels;
+        return o instanceof PReLU p && super.equals(o) && p.perChannel == perChannel && p.channels == channels
+                && p.channelsLast == channelsLast;
     }
 
     @Override
@@ -212,6 +219,11 @@ public class PReLU extends BaseLayer {
             return params.get(ALPHA);
         }
 
+        /** Per-channel slopes shaped to broadcast over NCHW or NHWC. */
+        private INDArray alphaShaped() {
+            return layerConf().isChannelsLast() ? alpha().reshape(1, 1, 1, -1) : alpha().reshape(1, -1, 1, 1);
+        }
+
         @Override
         protected INDArray preOutput(boolean training, LayerWorkspaceMgr mgr) {
             return activate(training, mgr);
@@ -227,7 +239,7 @@ public class PReLU extends BaseLayer {
                 Nd4j.exec(new LeakyReLU(x, out, alpha().getDouble(0)));
             } else {
                 INDArray neg = Transforms.min(x, 0.0, true);
-                out.assign(Transforms.relu(x, true)).addi(neg.muli(alpha().reshape(1, -1, 1, 1)));
+                out.assign(Transforms.relu(x, true)).addi(neg.muli(alphaShaped()));
             }
             return out;
         }
@@ -241,14 +253,15 @@ public class PReLU extends BaseLayer {
             INDArray neg = Transforms.min(x, 0.0, true);   // min(x, 0)
             if (!layerConf().isPerChannel()) {
                 double a = alpha().getDouble(0);
-                Nd4j.exec(new LeakyReLUDerivative(x, gradIn, a));
-                gradIn.muli(eps);
-                gradAlpha.putScalar(0, neg.muli(eps).sumNumber().doubleValue());
+                // gradIn = eps * (x > 0 ? 1 : a) in one pass; dL/da = <min(x, 0), eps> as one dot product
+                Nd4j.exec(DynamicCustomOp.builder("lrelu_bp").addInputs(x, NativeOps.contiguous(eps))
+                        .addOutputs(gradIn).addFloatingPointArguments(a).build());
+                gradAlpha.putScalar(0, Nd4j.getBlasWrapper().dot(neg.reshape(-1), NativeOps.contiguous(eps).reshape(-1)));
             } else {
                 INDArray slope = x.gt(0).castTo(x.dataType());
-                INDArray a = alpha().reshape(1, -1, 1, 1);
+                INDArray a = alphaShaped();
                 gradIn.assign(slope.add(slope.rsub(1.0).muli(a))).muli(eps);
-                gradAlpha.assign(neg.muli(eps).sum(0, 2, 3));
+                gradAlpha.assign(layerConf().isChannelsLast() ? neg.muli(eps).sum(0, 1, 2) : neg.muli(eps).sum(0, 2, 3));
             }
             Gradient g = new DefaultGradient();
             g.setGradientFor(ALPHA, gradAlpha);

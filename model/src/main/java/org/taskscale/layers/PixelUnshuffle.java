@@ -1,6 +1,7 @@
 package org.taskscale.layers;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -11,17 +12,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** Space to depth in PyTorch's {@code pixel_unshuffle} order: {@code [N, C, H r, W r] -> [N, C r^2, H, W]}. */
 public class PixelUnshuffle extends ShapeLayer {
     protected int factor;
+    protected CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
     public PixelUnshuffle() {}
 
     protected PixelUnshuffle(Builder b) {
         super(b);
         this.factor = b.factor;
+        this.dataFormat = b.dataFormat;
     }
 
     public int getFactor() { return factor; }
 
     public void setFactor(int factor) { this.factor = factor; }
+
+    public CNN2DFormat getDataFormat() { return dataFormat; }
+
+    public void setDataFormat(CNN2DFormat dataFormat) { this.dataFormat = dataFormat; }
 
     @Override
     protected Layer createLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -35,12 +42,12 @@ public class PixelUnshuffle extends ShapeLayer {
                     + "' needs height and width divisible by " + factor + ", got " + in.getHeight() + "x" + in.getWidth() + ".");
         }
         return (InputType.InputTypeConvolutional) InputType.convolutional(in.getHeight() / factor,
-                in.getWidth() / factor, in.getChannels() * factor * factor);
+                in.getWidth() / factor, in.getChannels() * factor * factor, dataFormat);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PixelUnshuffle p && p.factor == factor && java.util.Objects.equals(p.layerName, layerName);
+        return o instanceof PixelUnshuffle p && p.factor == factor && p.dataFormat == dataFormat && java.util.Objects.equals(p.layerName, layerName);
     }
 
     @Override
@@ -61,28 +68,37 @@ public class PixelUnshuffle extends ShapeLayer {
         @Override
         protected INDArray forward(INDArray in, boolean training, LayerWorkspaceMgr mgr) {
             int r = layerConf().getFactor();
+            boolean nhwc = layerConf().getDataFormat() == CNN2DFormat.NHWC;
             INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
-                    new long[] {in.size(0), in.size(1) * r * r, in.size(2) / r, in.size(3) / r}, 'c');
-            PixelShuffle.unshuffle(NativeOps.contiguous(in), out, r);
+                    PixelShuffle.shape(in, r, false, nhwc), 'c');
+            PixelShuffle.unshuffle(NativeOps.contiguous(in), out, r, nhwc);
             return out;
         }
 
         @Override
         protected INDArray backward(INDArray in, INDArray eps, LayerWorkspaceMgr mgr) {
             INDArray g = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), in.shape(), 'c');
-            PixelShuffle.shuffle(NativeOps.contiguous(eps), g, layerConf().getFactor());
+            PixelShuffle.shuffle(NativeOps.contiguous(eps), g, layerConf().getFactor(),
+                    layerConf().getDataFormat() == CNN2DFormat.NHWC);
             return g;
         }
     }
 
     public static class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
         private final int factor;
+        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
         public Builder(int factor) {
             if (factor < 1) {
                 throw new IllegalArgumentException("PixelUnshuffle needs a factor of 1 or more, not " + factor + ".");
             }
             this.factor = factor;
+        }
+
+        /** NCHW (default) or NHWC; channels-last runs the convolutions around it faster on oneDNN. */
+        public Builder dataFormat(CNN2DFormat format) {
+            this.dataFormat = format;
+            return this;
         }
 
         @Override

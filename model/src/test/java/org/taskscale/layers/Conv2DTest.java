@@ -59,6 +59,28 @@ class Conv2DTest {
     }
 
     @Test
+    void firstLayerNhwcMatchesNchw() {
+        for (int channels : new int[] {1, 3}) {
+            MultiLayerNetwork nchw = GradientChecks.network(InputType.convolutional(7, 6, channels),
+                    new Conv2D.Builder(3, 3).firstLayer(true).nOut(4).convolutionMode(ConvolutionMode.Same)
+                            .activation(Activation.TANH).build());
+            MultiLayerNetwork nhwc = GradientChecks.network(InputType.convolutional(7, 6, channels, CNN2DFormat.NHWC),
+                    new Conv2D.Builder(3, 3).firstLayer(true).nOut(4).convolutionMode(ConvolutionMode.Same)
+                            .dataFormat(CNN2DFormat.NHWC).activation(Activation.TANH).build());
+            nhwc.setParams(nchw.params().dup());
+            INDArray in = GradientChecks.rand(2, channels, 7, 6);
+            INDArray labels = GradientChecks.rand(2, 4, 7, 6);
+            nchw.setInput(in);
+            nchw.setLabels(labels);
+            nhwc.setInput(in.permute(0, 2, 3, 1).dup());
+            nhwc.setLabels(labels.permute(0, 2, 3, 1).dup());
+            nchw.computeGradientAndScore();
+            nhwc.computeGradientAndScore();
+            assertTrue(nchw.gradient().gradient().equalsWithEps(nhwc.gradient().gradient(), 1e-10));
+        }
+    }
+
+    @Test
     void gradientsNhwc() {
         MultiLayerNetwork net = GradientChecks.network(InputType.convolutional(6, 7, 3, CNN2DFormat.NHWC),
                 new Conv2D.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same).dataFormat(CNN2DFormat.NHWC)

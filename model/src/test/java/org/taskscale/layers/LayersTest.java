@@ -184,7 +184,7 @@ class LayersTest {
                 .addLayer("d2", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.IDENTITY).build(), "down")
                 .addLayer("bic", new BicubicResize.Builder(0.5).build(), "hr")
-                .addVertex("lr", new ElementWiseVertex(ElementWiseVertex.Op.Add), "d2", "bic");
+                .addVertex("lr", new ResidualAdd(), "d2", "bic");
         if (quantize) {
             b.addLayer("q", new Quantize8.Builder().build(), "lr");
         }
@@ -216,6 +216,46 @@ class LayersTest {
         INDArray[] outs = g.output(in);
         GradientChecks.check(g, new INDArray[] {in},
                 new INDArray[] {GradientChecks.rand(outs[0].shape()), GradientChecks.rand(outs[1].shape())});
+    }
+
+    @Test
+    void residualChainGradientsAndEqualityWithElementWiseAdd() {
+        ComputationGraph ours = residualChain(true);
+        ComputationGraph builtIn = residualChain(false);
+        builtIn.setParams(ours.params().dup());
+        INDArray in = GradientChecks.rand(2, 2, 6, 5);
+        INDArray labels = GradientChecks.rand(ours.outputSingle(in).shape());
+        GradientChecks.check(ours, new INDArray[] {in}, new INDArray[] {labels});
+        for (ComputationGraph g : new ComputationGraph[] {ours, builtIn}) {
+            g.setInputs(in);
+            g.setLabels(labels);
+            g.computeGradientAndScore();
+        }
+        assertTrue(ours.gradient().gradient().equalsWithEps(builtIn.gradient().gradient(), 1e-12));
+    }
+
+    /** EDSR's pattern: a stream with three residual blocks and a global skip. */
+    static ComputationGraph residualChain(boolean ours) {
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(5)
+                .dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder()
+                .addInputs("in")
+                .addLayer("head", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "in");
+        String r = "head";
+        for (int i = 0; i < 3; i++) {
+            b.addLayer("a" + i, new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                    .activation(Activation.TANH).build(), r);
+            b.addLayer("b" + i, new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                    .activation(Activation.IDENTITY).build(), "a" + i);
+            b.addVertex("r" + i, ours ? new ResidualAdd() : new ElementWiseVertex(ElementWiseVertex.Op.Add), r, "b" + i);
+            r = "r" + i;
+        }
+        b.addVertex("skip", ours ? new ResidualAdd() : new ElementWiseVertex(ElementWiseVertex.Op.Add), r, "head");
+        b.addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.L2).activation(Activation.IDENTITY).build(),
+                "skip");
+        ComputationGraph g = new ComputationGraph(b.setOutputs("out").setInputTypes(InputType.convolutional(6, 5, 2)).build());
+        g.init();
+        return g;
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.taskscale.bench.Flops;
@@ -53,6 +54,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--peer-script", description = "The peer script (default: TASKSCALE_PEERS or"
                 + " <taskscale home>/../shared/peers, torch_train_bench.py).")
         Path peerScript;
+
+        @Option(names = "--format", defaultValue = "NHWC",
+                description = "Tensor layout of our network: NHWC (channels-last, faster forward on oneDNN) or NCHW."
+                        + " Default: ${DEFAULT-VALUE}.")
+        CNN2DFormat format;
 
         @Option(names = "--python", defaultValue = "/usr/bin/python3",
                 description = "Python with torch 1.13 (Debian python3-torch). Default: ${DEFAULT-VALUE}.")
@@ -113,6 +119,14 @@ public final class BenchCommand implements Runnable {
         return omp != null ? Integer.parseInt(omp.trim()) : Runtime.getRuntime().availableProcessors();
     }
 
+    static boolean hasAvx512() {
+        try {
+            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         Collections.sort(s);
@@ -139,8 +153,9 @@ public final class BenchCommand implements Runnable {
         double seconds;
 
         @Option(names = "--peak-gflops", defaultValue = "157",
-                description = "The CPU's fp32 peak for the fraction-of-peak line (2 cores x 32 FLOP/cycle x 2.45 GHz)."
-                        + " Default: ${DEFAULT-VALUE}.")
+                description = "An fp32 peak for the fraction-of-peak line; the issue's figure for this machine kind is"
+                        + " 2 cores x 32 FLOP/cycle (AVX2 FMA) x 2.45 GHz = 157. With AVX-512 the line also shows twice"
+                        + " that. Default: ${DEFAULT-VALUE}.")
         double peak;
 
         @picocli.CommandLine.Mixin
@@ -158,12 +173,13 @@ public final class BenchCommand implements Runnable {
                 throw new UserException("--vs-torch compares the peer's own shapes: leave out --batch and --patch.");
             }
             PrintWriter out = spec.commandLine().getOut();
-            PeerNets.Spec net = PeerNets.build(arch, batch, patch);
+            PeerNets.Spec net = PeerNets.build(arch, batch, patch, peer.format);
             long[] s = net.inputShape();
-            double flops = Flops.training(net.net().getConfiguration(), s[0],
-                    InputType.convolutional(s[2], s[3], s[1]));
-            out.printf(Locale.ROOT, "bench train %s: input %s, %.2f GFLOP per iteration, %d threads, backend %s%n",
-                    arch, java.util.Arrays.toString(s), flops / 1e9, threads(),
+            boolean nhwc = peer.format == CNN2DFormat.NHWC;
+            double flops = Flops.training(net.net().getConfiguration(), s[0], nhwc
+                    ? InputType.convolutional(s[1], s[2], s[3], CNN2DFormat.NHWC) : InputType.convolutional(s[2], s[3], s[1]));
+            out.printf(Locale.ROOT, "bench train %s: input %s %s, %.2f GFLOP per iteration, %d threads, backend %s%n",
+                    arch, peer.format, java.util.Arrays.toString(s), flops / 1e9, threads(),
                     Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
             out.flush();
             List<Double> ours = new ArrayList<>();
@@ -182,8 +198,10 @@ public final class BenchCommand implements Runnable {
             }
             double ms = median(ours);
             out.printf(Locale.ROOT, "%s ms/iter=%.1f samples/s=%.1f%n", arch, ms, 1000.0 * s[0] / ms);
-            out.printf(Locale.ROOT, "%s convolution GFLOP/s=%.1f (%.0f%% of %.0f GFLOP/s peak)%n", arch,
-                    flops / ms / 1e6, 100 * flops / ms / 1e6 / peak, peak);
+            double gflops = flops / ms / 1e6;
+            out.printf(Locale.ROOT, "%s convolution GFLOP/s=%.1f (%.0f%% of %.0f GFLOP/s%s)%n", arch, gflops,
+                    100 * gflops / peak, peak, hasAvx512() ? String.format(Locale.ROOT, "; %.0f%% of %.0f with this CPU's"
+                            + " AVX-512", 50 * gflops / peak, 2 * peak) : "");
             if (peer.vsTorch) {
                 double t = median(theirs);
                 out.printf(Locale.ROOT, "%s torch ms/iter=%.1f samples/s=%.1f%n", arch, t, 1000.0 * s[0] / t);
@@ -230,12 +248,12 @@ public final class BenchCommand implements Runnable {
                 throw new UserException("--vs-torch compares the peer's 512x512 input: leave out --size.");
             }
             PrintWriter out = spec.commandLine().getOut();
-            var net = PeerNets.edsr(2);
+            var net = PeerNets.build("edsr", 1, size, peer.format).net();
             List<Double> ours = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
             double outMp = 4.0 * size * size / 1e6;
             for (int r = 0; r < Math.max(1, peer.repeat); r++) {
-                double ms = TrainBench.infer(net, size, seconds);
+                double ms = TrainBench.infer(net, size, peer.format == CNN2DFormat.NHWC, seconds);
                 out.printf(Locale.ROOT, "  ours: edsr-infer %dx%d->%dx%d ms/image=%.0f output_megapixels/s=%.3f%n",
                         size, size, 2 * size, 2 * size, ms, outMp / (ms / 1000));
                 out.flush();
