@@ -17,14 +17,16 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The runtime of {@link Conv2D}: libnd4j {@code conv2d} forward, {@code conv2d_bp} backward. */
 public class Conv2DLayer extends BaseLayer<Conv2D> {
     /** Pre-activation output of the last training forward pass, kept for activations other than ReLU. */
     private INDArray preActivation;
-    /** Output of the last training forward pass (ReLU backprop reads its sign, in place). */
-    private INDArray output;
+    /** Pre-activation of the last training forward pass of a ReLU layer (its backward pass overwrites it). */
+    private INDArray reluInput;
 
     public Conv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -126,13 +128,18 @@ public class Conv2DLayer extends BaseLayer<Conv2D> {
         IActivation act = layerConf().getActivationFn();
         INDArray z = convolve(training, mgr, ArrayType.ACTIVATIONS);
         preActivation = null;
-        output = null;
+        reluInput = null;
         if (act instanceof ActivationIdentity) {
             return z;
         }
         if (act instanceof ActivationReLU relu && isPlainRelu(relu)) {
-            INDArray a = act.getActivation(z, training);
-            output = training ? a : null;
+            if (!training) {
+                return act.getActivation(z, false);
+            }
+            // keep z for a fast backward pass; out = max(z, 0) in one SIMD pass
+            INDArray a = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, z.shape(), 'c');
+            Nd4j.exec(new ScalarMax(z, null, a, 0.0));
+            reluInput = z;
             return a;
         }
         if (training) {
@@ -154,14 +161,17 @@ public class Conv2DLayer extends BaseLayer<Conv2D> {
         INDArray delta;
         if (act instanceof ActivationIdentity) {
             delta = epsilon;
-        } else if (output != null) {
-            delta = act.backprop(output, epsilon).getFirst();  // ReLU: eps * (out > 0), written into out
+        } else if (reluInput != null) {
+            // ReLU: eps * (z > 0), written into z. Two SIMD passes: DL4J's ActivationReLU.backprop goes through a
+            // per-element lambda and is 8x slower (9.7 vs 1.2 ms on a 16x48x48x64 tensor)
+            Nd4j.exec(new LeakyReLUDerivative(reluInput, reluInput, 0.0));
+            delta = reluInput.muli(epsilon);
         } else {
             INDArray z = preActivation != null ? preActivation : convolve(true, mgr, ArrayType.BP_WORKING_MEM);
             delta = act.backprop(z, epsilon).getFirst();
         }
         preActivation = null;
-        output = null;
+        reluInput = null;
         delta = NativeOps.contiguous(delta);
 
         INDArray x = NativeOps.contiguous(input);
