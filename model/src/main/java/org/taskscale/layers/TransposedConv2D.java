@@ -2,7 +2,6 @@ package org.taskscale.layers;
 
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -95,9 +94,5 @@ public class TransposedConv2D extends Deconvolution2D {
             }
             return new TransposedConv2D(this);
         }
-    }
-
-    static boolean isNhwc(TransposedConv2D c) {
-        return c.getCnn2dDataFormat() == CNN2DFormat.NHWC;
     }
 }
