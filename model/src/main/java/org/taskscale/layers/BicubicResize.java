@@ -69,10 +69,12 @@ public class BicubicResize extends ShapeLayer {
             super(conf, dataType);
         }
 
-        private INDArray matrix(long inLength, DataType type) {
-            return matrices.computeIfAbsent(inLength + "/" + type, k -> {
+        /** The [out, in] weights for an input length, or their transpose, cached outside any workspace. */
+        private INDArray matrix(long inLength, DataType type, boolean transposed) {
+            return matrices.computeIfAbsent(inLength + "/" + type + "/" + transposed, k -> {
                 try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                    return Nd4j.create(Bicubic.weightMatrix((int) inLength, layerConf().getScale())).castTo(type);
+                    INDArray m = Nd4j.create(Bicubic.weightMatrix((int) inLength, layerConf().getScale())).castTo(type);
+                    return transposed ? m.transpose().dup('c') : m;
                 }
             });
         }
@@ -98,8 +100,8 @@ public class BicubicResize extends ShapeLayer {
 
         @Override
         protected INDArray forward(INDArray in, boolean training, LayerWorkspaceMgr mgr) {
-            INDArray ah = matrix(in.size(2), in.dataType());
-            INDArray aw = matrix(in.size(3), in.dataType());
+            INDArray ah = matrix(in.size(2), in.dataType(), false);
+            INDArray aw = matrix(in.size(3), in.dataType(), false);
             INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
                     new long[] {in.size(0), in.size(1), ah.size(0), aw.size(0)}, 'c');
             return apply(in, ah, aw, out);
@@ -107,10 +109,8 @@ public class BicubicResize extends ShapeLayer {
 
         @Override
         protected INDArray backward(INDArray in, INDArray eps, LayerWorkspaceMgr mgr) {
-            INDArray ah = matrix(in.size(2), eps.dataType());
-            INDArray aw = matrix(in.size(3), eps.dataType());
             INDArray g = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), in.shape(), 'c');
-            return apply(eps, ah.transpose().dup('c'), aw.transpose().dup('c'), g);
+            return apply(eps, matrix(in.size(2), eps.dataType(), true), matrix(in.size(3), eps.dataType(), true), g);
         }
     }
 
