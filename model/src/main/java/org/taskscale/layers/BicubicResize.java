@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.taskscale.image.Bicubic;
 
 /**
- * Fixed MATLAB-bicubic resizing of an NCHW tensor by {@code scale} (output {@code ceil(scale * size)}), the
+ * Fixed MATLAB-bicubic resizing of an NCHW or NHWC tensor by {@code scale} (output {@code ceil(scale * size)}), the
  * same arithmetic as {@link Bicubic} (antialiased when shrinking, symmetric borders), as two matrix products:
  * {@code Y = A_h X A_w^T} per channel. Linear, so the backward pass is {@code A_h^T G A_w}. Used for the
  * bicubic skip connections of TAD/TAR/CAR-style networks and to make the LR guidance label inside a graph.
@@ -43,12 +43,13 @@ public class BicubicResize extends ShapeLayer {
     @Override
     protected InputType.InputTypeConvolutional outputType(InputType.InputTypeConvolutional in) {
         return (InputType.InputTypeConvolutional) InputType.convolutional(outSize(in.getHeight()),
-                outSize(in.getWidth()), in.getChannels());
+                outSize(in.getWidth()), in.getChannels(), dataFormat);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BicubicResize r && r.scale == scale && java.util.Objects.equals(r.layerName, layerName);
+        return o instanceof BicubicResize r && r.scale == scale && r.dataFormat == dataFormat
+                && java.util.Objects.equals(r.layerName, layerName);
     }
 
     @Override
@@ -98,23 +99,43 @@ public class BicubicResize extends ShapeLayer {
             return out;
         }
 
+        /** Resizes NCHW {@code x} with the given matrices; NHWC goes through an NCHW copy (3-channel images: cheap). */
+        private INDArray resize(INDArray x, INDArray ah, INDArray aw, ArrayType type, LayerWorkspaceMgr mgr) {
+            boolean hw = layerConf().nhwc();
+            INDArray planes = hw ? x.permute(0, 3, 1, 2).dup('c') : x;
+            long n = planes.size(0);
+            long c = planes.size(1);
+            if (!hw) {
+                return apply(planes, ah, aw, mgr.createUninitialized(type, x.dataType(),
+                        new long[] {n, c, ah.size(0), aw.size(0)}, 'c'));
+            }
+            INDArray t = apply(planes, ah, aw, Nd4j.createUninitialized(x.dataType(), n, c, ah.size(0), aw.size(0)));
+            INDArray out = mgr.createUninitialized(type, x.dataType(), new long[] {n, ah.size(0), aw.size(0), c}, 'c');
+            return out.assign(t.permute(0, 2, 3, 1));
+        }
+
+        private long height(INDArray x) {
+            return x.size(layerConf().nhwc() ? 1 : 2);
+        }
+
+        private long width(INDArray x) {
+            return x.size(layerConf().nhwc() ? 2 : 3);
+        }
+
         @Override
         protected INDArray forward(INDArray in, boolean training, LayerWorkspaceMgr mgr) {
-            INDArray ah = matrix(in.size(2), in.dataType(), false);
-            INDArray aw = matrix(in.size(3), in.dataType(), false);
-            INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
-                    new long[] {in.size(0), in.size(1), ah.size(0), aw.size(0)}, 'c');
-            return apply(in, ah, aw, out);
+            return resize(in, matrix(height(in), in.dataType(), false), matrix(width(in), in.dataType(), false),
+                    ArrayType.ACTIVATIONS, mgr);
         }
 
         @Override
         protected INDArray backward(INDArray in, INDArray eps, LayerWorkspaceMgr mgr) {
-            INDArray g = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), in.shape(), 'c');
-            return apply(eps, matrix(in.size(2), eps.dataType(), true), matrix(in.size(3), eps.dataType(), true), g);
+            return resize(eps, matrix(height(in), eps.dataType(), true), matrix(width(in), eps.dataType(), true),
+                    ArrayType.ACTIVATION_GRAD, mgr);
         }
     }
 
-    public static class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
+    public static class Builder extends ShapeLayer.FormatBuilder<Builder> {
         private final double scale;
 
         /** {@code scale} below 1 shrinks (e.g. 0.5 for x2 downscaling), above 1 enlarges. */

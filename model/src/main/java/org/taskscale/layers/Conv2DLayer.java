@@ -29,14 +29,144 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
     /** conv2d integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, same, NCHW/NHWC, weight format. */
     @Override
     protected int[] opArgs() {
+        if (polyphase() > 1) {
+            // the undilated convolution each phase runs: padding (k - 1) / 2, dilation 1
+            int[] k = layerConf().getKernelSize();
+            return new int[] {k[0], k[1], 1, 1, (k[0] - 1) / 2, (k[1] - 1) / 2, 1, 1, 0, nhwc() ? 1 : 0,
+                NativeOps.WEIGHT_FORMAT_OIHW};
+        }
         Conv2D c = layerConf();
         int[] k = c.getKernelSize();
         int[] s = c.getStride();
         int[] d = c.getDilation();
         boolean same = c.getConvolutionMode() == ConvolutionMode.Same;
         int[] p = same ? new int[] {0, 0} : c.getPadding();
+        long ekh = (long) (k[0] - 1) * d[0] + 1;
+        long ekw = (long) (k[1] - 1) * d[1] + 1;
+        if (same && s[0] == 1 && s[1] == 1 && ekh % 2 == 1 && ekw % 2 == 1) {
+            // the same output as 'same' mode, as explicit symmetric padding: libnd4j's oneDNN path refuses
+            // dilated convolutions in 'same' mode ("could not create a descriptor")
+            p = new int[] {(int) (ekh - 1) / 2, (int) (ekw - 1) / 2};
+            same = false;
+        }
         return new int[] {k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], same ? 1 : 0, nhwc() ? 1 : 0,
             NativeOps.WEIGHT_FORMAT_OIHW};
+    }
+
+    /**
+     * The dilation d when this layer runs as d x d undilated convolutions on the polyphase components of its input
+     * (stride 1, equal dilation d > 1, odd kernel, 'same' padding), else 1. libnd4j's oneDNN path rejects every
+     * dilated convolution ("could not create a descriptor"); the polyphase form is exact and as fast as the plain
+     * convolution: with x_ab[u, v] = x[d u + a, d v + b], a 'same' dilated convolution of x is, phase by phase, a
+     * 'same' undilated convolution of x_ab.
+     */
+    int polyphase() {
+        Conv2D c = layerConf();
+        int[] k = c.getKernelSize();
+        int[] s = c.getStride();
+        int[] d = c.getDilation();
+        boolean ok = d[0] > 1 && d[0] == d[1] && s[0] == 1 && s[1] == 1 && k[0] % 2 == 1 && k[1] % 2 == 1
+                && c.getConvolutionMode() == ConvolutionMode.Same;
+        return ok ? d[0] : 1;
+    }
+
+    /** {@code [N, H, W, C]} (or NCHW), H and W multiples of d, to the phases {@code [d d N, H/d, W/d, C]}. */
+    private INDArray toPhases(INDArray x, int d) {
+        boolean hw = nhwc();
+        long n = x.size(0);
+        long c = x.size(hw ? 3 : 1);
+        long hs = x.size(hw ? 1 : 2) / d;
+        long ws = x.size(hw ? 2 : 3) / d;
+        INDArray p = hw ? x.reshape('c', n, hs, d, ws, d, c).permute(2, 4, 0, 1, 3, 5)
+                : x.reshape('c', n, c, hs, d, ws, d).permute(3, 5, 0, 1, 2, 4);
+        return hw ? p.dup('c').reshape('c', d * d * n, hs, ws, c) : p.dup('c').reshape('c', d * d * n, c, hs, ws);
+    }
+
+    /** The inverse of {@link #toPhases}, written into {@code out} ({@code [N, H, W, C]} or NCHW). */
+    private void fromPhases(INDArray phases, int d, INDArray out) {
+        boolean hw = nhwc();
+        long n = out.size(0);
+        long c = out.size(hw ? 3 : 1);
+        long hs = out.size(hw ? 1 : 2) / d;
+        long ws = out.size(hw ? 2 : 3) / d;
+        if (hw) {
+            out.reshape('c', n, hs, d, ws, d, c).assign(phases.reshape('c', d, d, n, hs, ws, c).permute(2, 3, 0, 4, 1, 5));
+        } else {
+            out.reshape('c', n, c, hs, d, ws, d).assign(phases.reshape('c', d, d, n, c, hs, ws).permute(2, 3, 4, 0, 5, 1));
+        }
+    }
+
+    /** {@code x} zero-padded at the bottom and right to sides that are multiples of d (x itself if they are). */
+    private INDArray padToMultiple(INDArray x, int d) {
+        boolean hw = nhwc();
+        long h = x.size(hw ? 1 : 2);
+        long w = x.size(hw ? 2 : 3);
+        long ph = (d - h % d) % d;
+        long pw = (d - w % d) % d;
+        if (ph == 0 && pw == 0) {
+            return x;
+        }
+        long[] shape = x.shape().clone();
+        shape[hw ? 1 : 2] = h + ph;
+        shape[hw ? 2 : 3] = w + pw;
+        INDArray padded = Nd4j.create(x.dataType(), shape);
+        region(padded, h, w).assign(x);
+        return padded;
+    }
+
+    /** The top-left {@code h x w} region of a rank-4 array in this layer's layout. */
+    private INDArray region(INDArray a, long h, long w) {
+        org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+        org.nd4j.linalg.indexing.INDArrayIndex rh = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, h);
+        org.nd4j.linalg.indexing.INDArrayIndex rw = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, w);
+        return nhwc() ? a.get(all, rh, rw, all) : a.get(all, all, rh, rw);
+    }
+
+    @Override
+    protected void runForward(INDArray x, INDArray w, INDArray b, INDArray z) {
+        int d = polyphase();
+        if (d == 1) {
+            super.runForward(x, w, b, z);
+            return;
+        }
+        INDArray xp = padToMultiple(x, d);
+        INDArray phases = toPhases(xp, d);
+        INDArray zPhases = Nd4j.createUninitialized(z.dataType(), outputShape(phases));
+        super.runForward(phases, w, b, zPhases);
+        boolean hw = nhwc();
+        if (xp == x) {
+            fromPhases(zPhases, d, z);
+        } else {
+            long[] shape = z.shape().clone();
+            shape[hw ? 1 : 2] = xp.size(hw ? 1 : 2);
+            shape[hw ? 2 : 3] = xp.size(hw ? 2 : 3);
+            INDArray full = Nd4j.createUninitialized(z.dataType(), shape);
+            fromPhases(zPhases, d, full);
+            z.assign(region(full, z.size(hw ? 1 : 2), z.size(hw ? 2 : 3)));
+        }
+    }
+
+    @Override
+    protected void runBackward(INDArray x, INDArray w, INDArray b, INDArray delta, INDArray gradIn, INDArray gradW,
+                               INDArray gradB) {
+        int d = polyphase();
+        if (d == 1) {
+            super.runBackward(x, w, b, delta, gradIn, gradW, gradB);
+            return;
+        }
+        INDArray xp = padToMultiple(x, d);
+        INDArray dp = padToMultiple(delta, d);
+        INDArray xPhases = toPhases(xp, d);
+        INDArray gPhases = Nd4j.createUninitialized(x.dataType(), xPhases.shape());
+        super.runBackward(xPhases, w, b, toPhases(dp, d), gPhases, gradW, gradB);
+        if (xp == x) {
+            fromPhases(gPhases, d, gradIn);
+        } else {
+            INDArray full = Nd4j.createUninitialized(x.dataType(), xp.shape());
+            fromPhases(gPhases, d, full);
+            boolean hw = nhwc();
+            gradIn.assign(region(full, x.size(hw ? 1 : 2), x.size(hw ? 2 : 3)));
+        }
     }
 
     @Override

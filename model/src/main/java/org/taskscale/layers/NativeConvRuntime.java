@@ -98,11 +98,25 @@ abstract class NativeConvRuntime<C extends ConvolutionLayer> extends BaseLayer<C
         INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
         INDArray x = NativeOps.contiguous(input);
         INDArray z = mgr.createUninitialized(type, dataType, outputShape(x), 'c');
-        INDArray[] ins = hasBias()
-                ? new INDArray[] {x, w, getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr).reshape(-1)}
-                : new INDArray[] {x, w};
-        NativeOps.exec(forwardOp(), ins, new INDArray[] {z}, opArgs());
+        INDArray b = hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr).reshape(-1) : null;
+        runForward(x, w, b, z);
         return z;
+    }
+
+    /** {@code z = op(x, w) + b} ({@code b} may be null). */
+    protected void runForward(INDArray x, INDArray w, INDArray b, INDArray z) {
+        INDArray[] ins = b != null ? new INDArray[] {x, w, b} : new INDArray[] {x, w};
+        NativeOps.exec(forwardOp(), ins, new INDArray[] {z}, opArgs());
+    }
+
+    /** Gradients of x, w and b (b and gradB may be null) for dL/dz {@code delta}. */
+    protected void runBackward(INDArray x, INDArray w, INDArray b, INDArray delta, INDArray gradIn, INDArray gradW,
+                               INDArray gradB) {
+        if (b != null) {
+            NativeOps.exec(backwardOp(), new INDArray[] {x, w, b, delta}, new INDArray[] {gradIn, gradW, gradB}, opArgs());
+        } else {
+            NativeOps.exec(backwardOp(), new INDArray[] {x, w, delta}, new INDArray[] {gradIn, gradW}, opArgs());
+        }
     }
 
     @Override
@@ -169,11 +183,10 @@ abstract class NativeConvRuntime<C extends ConvolutionLayer> extends BaseLayer<C
             if (hasBias()) {
                 INDArray b = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, mgr).reshape(-1);
                 INDArray gradB = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-                NativeOps.exec(backwardOp(), new INDArray[] {x, w, b, delta},
-                        new INDArray[] {gradIn, gradW, gradB.reshape(-1)}, opArgs());
+                runBackward(x, w, b, delta, gradIn, gradW, gradB.reshape(-1));
                 g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
             } else {
-                NativeOps.exec(backwardOp(), new INDArray[] {x, w, delta}, new INDArray[] {gradIn, gradW}, opArgs());
+                runBackward(x, w, null, delta, gradIn, gradW, null);
             }
         }
         g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, gradW, 'c');

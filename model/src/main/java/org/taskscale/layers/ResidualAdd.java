@@ -12,35 +12,52 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code out = a + b} for residual connections (EDSR blocks, global skips): one fused add in the forward
+ * {@code out = a + s b} for residual connections (EDSR blocks with residual scaling {@code s}, global skips):
+ * one fused add in the forward
  * pass where DL4J's {@code ElementWiseVertex(Add)} copies then adds. The backward pass still gives each input
  * its own copy of the gradient: DL4J requires gradients in the vertex's own workspace, and a shared array
  * would be corrupted when one input accumulates gradient from another consumer in place.
  */
 public class ResidualAdd extends ElementWiseVertex {
+    /** Multiplier of the second input (EDSR's residual scaling); 1 for a plain sum. */
+    protected double scale = 1.0;
+
     public ResidualAdd() {
         super(Op.Add);
     }
 
+    /** {@code out = a + scale * b}, where b is the second input (the residual branch). */
+    public ResidualAdd(double scale) {
+        super(Op.Add);
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("A residual scale must be a positive number, not " + scale + ".");
+        }
+        this.scale = scale;
+    }
+
+    public double getScale() { return scale; }
+
+    public void setScale(double scale) { this.scale = scale; }
+
     @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        return new Runtime(graph, name, idx, dataType);
+        return new Runtime(graph, name, idx, dataType, scale);
     }
 
     @Override
     public ResidualAdd clone() {
-        return new ResidualAdd();
+        return scale == 1.0 ? new ResidualAdd() : new ResidualAdd(scale);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ResidualAdd;
+        return o instanceof ResidualAdd r && r.scale == scale;
     }
 
     @Override
     public int hashCode() {
-        return ResidualAdd.class.hashCode();
+        return ResidualAdd.class.hashCode() + Double.hashCode(scale);
     }
 
     @Override
@@ -54,10 +71,12 @@ public class ResidualAdd extends ElementWiseVertex {
     }
 
     static final class Runtime extends org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex {
+        private final double scale;
         private boolean fused;
 
-        Runtime(ComputationGraph graph, String name, int idx, DataType dataType) {
+        Runtime(ComputationGraph graph, String name, int idx, DataType dataType, double scale) {
             super(graph, name, idx, Op.Add, dataType);
+            this.scale = scale;
         }
 
         @Override
@@ -65,10 +84,19 @@ public class ResidualAdd extends ElementWiseVertex {
             fused = inputs.length == 2 && inputs[0].equalShapes(inputs[1])
                     && inputs[0].dataType() == dataType && inputs[1].dataType() == dataType;
             if (!fused) {
+                if (scale != 1.0) {
+                    throw new IllegalArgumentException("ResidualAdd '" + getVertexName() + "' with scale " + scale
+                            + " needs two inputs of one shape and type, got " + java.util.Arrays.toString(inputs[0].shape())
+                            + " and " + java.util.Arrays.toString(inputs[1].shape()) + ".");
+                }
                 return super.doForward(training, mgr);
             }
             INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, inputs[0].shape(), 'c');
-            Nd4j.exec(new AddOp(inputs[0], inputs[1], out));
+            if (scale == 1.0) {
+                Nd4j.exec(new AddOp(inputs[0], inputs[1], out));
+            } else {
+                out.assign(inputs[1]).muli(scale).addi(inputs[0]);
+            }
             return out;
         }
 
@@ -77,8 +105,9 @@ public class ResidualAdd extends ElementWiseVertex {
             if (!fused) {
                 return super.doBackward(tbptt, mgr);
             }
+            INDArray second = mgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
             return new Pair<>(null, new INDArray[] {mgr.dup(ArrayType.ACTIVATION_GRAD, epsilon),
-                mgr.dup(ArrayType.ACTIVATION_GRAD, epsilon)});
+                scale == 1.0 ? second : second.muli(scale)});
         }
 
         @Override

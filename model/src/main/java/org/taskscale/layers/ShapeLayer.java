@@ -2,6 +2,7 @@ package org.taskscale.layers;
 
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -18,10 +19,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * layer and the output type.
  */
 public abstract class ShapeLayer extends NoParamLayer {
+    /** Tensor layout: NCHW or NHWC (channels-last runs the oneDNN convolutions around it faster). */
+    protected CNN2DFormat dataFormat = CNN2DFormat.NCHW;
+
     protected ShapeLayer() {}
 
     protected ShapeLayer(org.deeplearning4j.nn.conf.layers.Layer.Builder<?> b) {
         super(b);
+        if (b instanceof FormatBuilder<?> f) {
+            this.dataFormat = f.dataFormat;
+        }
+    }
+
+    public CNN2DFormat getDataFormat() { return dataFormat; }
+
+    public void setDataFormat(CNN2DFormat dataFormat) { this.dataFormat = dataFormat; }
+
+    boolean nhwc() {
+        return dataFormat == CNN2DFormat.NHWC;
+    }
+
+    /** Channel axis of a rank-4 tensor in this layer's layout. */
+    int channelAxis() {
+        return nhwc() ? 3 : 1;
     }
 
     /** The runtime layer for this configuration. */
@@ -55,5 +75,17 @@ public abstract class ShapeLayer extends NoParamLayer {
         InputType out = getOutputType(-1, inputType);
         return new LayerMemoryReport.Builder(layerName, getClass(), inputType, out)
                 .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    /** Builder base of the layers with a layout. */
+    public abstract static class FormatBuilder<T extends FormatBuilder<T>> extends org.deeplearning4j.nn.conf.layers.Layer.Builder<T> {
+        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
+
+        /** NCHW (default) or NHWC. */
+        @SuppressWarnings("unchecked")
+        public T dataFormat(CNN2DFormat format) {
+            this.dataFormat = format;
+            return (T) this;
+        }
     }
 }

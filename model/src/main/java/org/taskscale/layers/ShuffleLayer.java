@@ -1,7 +1,6 @@
 package org.taskscale.layers;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -15,14 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public abstract class ShuffleLayer extends ShapeLayer {
     protected int factor;
-    protected CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
     protected ShuffleLayer() {}
 
     protected ShuffleLayer(Builder<?> b) {
         super(b);
         this.factor = b.factor;
-        this.dataFormat = b.dataFormat;
     }
 
     /** True for depth to space (shuffle), false for space to depth (unshuffle). */
@@ -31,14 +28,6 @@ public abstract class ShuffleLayer extends ShapeLayer {
     public int getFactor() { return factor; }
 
     public void setFactor(int factor) { this.factor = factor; }
-
-    public CNN2DFormat getDataFormat() { return dataFormat; }
-
-    public void setDataFormat(CNN2DFormat dataFormat) { this.dataFormat = dataFormat; }
-
-    boolean nhwc() {
-        return dataFormat == CNN2DFormat.NHWC;
-    }
 
     @Override
     protected Layer createLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -137,22 +126,14 @@ public abstract class ShuffleLayer extends ShapeLayer {
     }
 
     /** Factor and layout, shared by both layers' builders. */
-    public abstract static class Builder<T extends Builder<T>> extends org.deeplearning4j.nn.conf.layers.Layer.Builder<T> {
+    public abstract static class Builder<T extends Builder<T>> extends ShapeLayer.FormatBuilder<T> {
         private final int factor;
-        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
         protected Builder(int factor, String layer) {
             if (factor < 1) {
                 throw new IllegalArgumentException(layer + " needs a factor of 1 or more, not " + factor + ".");
             }
             this.factor = factor;
-        }
-
-        /** NCHW (default) or NHWC; channels-last runs the convolutions around it faster on oneDNN. */
-        @SuppressWarnings("unchecked")
-        public T dataFormat(CNN2DFormat format) {
-            this.dataFormat = format;
-            return (T) this;
         }
     }
 }

@@ -139,11 +139,38 @@ class Conv2DTest {
 
     @Test
     void floatOneDnnPathMatchesDoubleReference() {
-        MultiLayerNetwork d = GradientChecks.network(InputType.convolutional(16, 16, 3),
+        assertFloatMatchesDouble(GradientChecks.network(InputType.convolutional(16, 16, 3),
                 new Conv2D.Builder(3, 3).nOut(8).convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(),
-                new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build());
+                new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build()),
+                GradientChecks.rand(4, 3, 16, 16));
+    }
+
+    /** Dilated 'same' convolutions run as undilated ones on polyphase components (oneDNN refuses them as such). */
+    @Test
+    void dilatedConvolutionIsExactGradientCheckedAndRunsInFloat() {
+        for (org.deeplearning4j.nn.conf.CNN2DFormat f : org.deeplearning4j.nn.conf.CNN2DFormat.values()) {
+            boolean hw = f == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+            InputType type = InputType.convolutional(9, 7, 3, f);
+            INDArray in = GradientChecks.rand(hw ? new long[] {2, 9, 7, 3} : new long[] {2, 3, 9, 7});
+            for (int d : new int[] {2, 3}) {
+                MultiLayerNetwork ours = GradientChecks.network(type, new Conv2D.Builder(3, 3).nOut(4).dilation(d, d)
+                        .convolutionMode(ConvolutionMode.Same).dataFormat(f).activation(Activation.IDENTITY).build());
+                MultiLayerNetwork builtIn = GradientChecks.network(type, new org.deeplearning4j.nn.conf.layers.ConvolutionLayer
+                        .Builder(3, 3).nOut(4).dilation(d, d).convolutionMode(ConvolutionMode.Same).dataFormat(f)
+                        .activation(Activation.IDENTITY).build());
+                builtIn.setParams(ours.params().dup());
+                INDArray a = ours.output(in);
+                INDArray b = builtIn.output(in);
+                assertTrue(a.equalsWithEps(b, 1e-10), f + " d=" + d + " differs from ConvolutionLayer by " + a.sub(b).amaxNumber());
+                GradientChecks.check(ours, in, GradientChecks.rand(a.shape()));
+                assertFloatMatchesDouble(ours, in);
+            }
+        }
+    }
+
+    /** The float (oneDNN) forward pass and gradients of {@code d} agree with its double-precision ones. */
+    private static void assertFloatMatchesDouble(MultiLayerNetwork d, INDArray in) {
         MultiLayerNetwork f = d.convertDataType(DataType.FLOAT);
-        INDArray in = GradientChecks.rand(4, 3, 16, 16);
         INDArray labels = GradientChecks.rand(d.output(in).shape());
         INDArray outD = d.output(in);
         INDArray outF = f.output(in.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE);
