@@ -7,11 +7,13 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.taskscale.layers.Conv2D;
 
 /**
  * Floating-point operations of the convolutions of a graph, the figure a benchmark divides by time to
- * compare with the CPU's peak: a multiply-add counts 2; training counts the forward pass, the weight
+ * compare with the CPU's peak (oneDNN may run 3x3 convolutions as Winograd transforms, which do fewer
+ * multiplications: the "effective" rate can then exceed the peak): a multiply-add counts 2; training counts the forward pass, the weight
  * gradient and the input gradient (skipped for a {@link Conv2D} marked first layer).
  */
 public final class Flops {
@@ -36,8 +38,13 @@ public final class Flops {
                 continue;
             }
             InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) types.get(e.getKey());
-            long macs = batch * out.getHeight() * out.getWidth() * out.getChannels() * c.getNIn()
-                    * c.getKernelSize()[0] * c.getKernelSize()[1];
+            // a convolution does k*k*Cin MACs per output value; a transposed one k*k*Cout per input value
+            long pixels = out.getHeight() * out.getWidth();
+            if (c instanceof Deconvolution2D) {
+                InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) types.get(inputs.get(e.getKey()).get(0));
+                pixels = in != null ? in.getHeight() * in.getWidth() : pixels;
+            }
+            long macs = batch * pixels * out.getChannels() * c.getNIn() * c.getKernelSize()[0] * c.getKernelSize()[1];
             double passes = 1;
             if (training) {
                 boolean first = c instanceof Conv2D conv && conv.isFirstLayer();

@@ -6,47 +6,57 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.taskscale.layers.Conv2D;
-import org.taskscale.layers.PReLU;
-import org.taskscale.layers.ResidualAdd;
+import org.taskscale.layers.PixelLoss;
 import org.taskscale.layers.PixelShuffle;
+import org.taskscale.models.Architecture;
+import org.taskscale.models.ModelConfig;
+import org.taskscale.models.ModelRegistry;
 
 /**
- * The networks of the PyTorch peer benchmark ({@code shared/peers/torch_train_bench.py}), layer for layer,
- * built from our layers: what {@code bench train} measures until the model zoo provides them by name.
- * Adam (lr 1e-4) and a mean-squared-error loss, as the peer trains them.
+ * The networks {@code bench train} measures: every registered architecture (built by the model registry) and
+ * {@code aetad2}, the peer's own small TAD-like autoencoder. The PyTorch peer ({@code shared/peers/
+ * torch_train_bench.py}) has srcnn, arcnn, edsr and aetad2; for those the default shapes are the peer's (srcnn on
+ * one channel). Adam (lr 1e-4), as the peer trains them.
  */
 public final class PeerNets {
-    /** A benchmark network with its input shape {@code [N, C, H, W]}. */
+    /** A benchmark network with its input shape ({@code [N, C, H, W]} or {@code [N, H, W, C]}). */
     public record Spec(String name, ComputationGraph net, long[] inputShape) {}
 
-    public static final java.util.List<String> NAMES = java.util.List.of("srcnn", "arcnn", "edsr", "aetad2");
+    /** The networks the PyTorch peer script also trains. */
+    public static final java.util.List<String> PEER_NAMES = java.util.List.of("srcnn", "arcnn", "edsr", "aetad2");
+
+    /** Every network {@link #build} knows: the registry's, then aetad2. */
+    public static final java.util.List<String> NAMES = java.util.stream.Stream.concat(ModelRegistry.names().stream(),
+            java.util.stream.Stream.of("aetad2")).toList();
 
     public static Spec build(String name, int batch, int patch) {
         return build(name, batch, patch, CNN2DFormat.NCHW);
     }
 
-    /**
-     * The named network in the given tensor layout; the input shape is {@code [N, C, H, W]} for NCHW and
-     * {@code [N, H, W, C]} for NHWC (oneDNN's channels-last kernels run the forward pass 10-80% faster here).
-     */
+    /** The named network in the given tensor layout, with the peer's minibatch and patch unless given. */
     public static Spec build(String name, int batch, int patch, CNN2DFormat format) {
         PeerNets f = new PeerNets(format);
-        return switch (name) {
-            case "srcnn" -> new Spec(name, f.srcnnNet(), f.shape(batch > 0 ? batch : 16, 1, p(patch, 33)));
-            case "arcnn" -> new Spec(name, f.arcnnNet(), f.shape(batch > 0 ? batch : 8, 3, p(patch, 128)));
-            case "edsr" -> new Spec(name, f.edsrNet(2), f.shape(batch > 0 ? batch : 16, 3, p(patch, 48)));
-            case "aetad2" -> new Spec(name, f.aetad2Net(), f.shape(batch > 0 ? batch : 16, 3, p(patch, 96)));
-            default -> throw new IllegalArgumentException("Unknown benchmark network '" + name + "'; known: " + NAMES + ".");
+        if (name.equals("aetad2")) {
+            return new Spec(name, f.aetad2Net(), f.shape(batch > 0 ? batch : 16, 3, p(patch, 96)));
+        }
+        if (!ModelRegistry.names().contains(name)) {
+            throw new IllegalArgumentException("Unknown benchmark network '" + name + "'; known: " + NAMES + ".");
+        }
+        ModelConfig m = ModelConfig.defaults(name).withLayout(format).withColors(name.startsWith("srcnn") ? 1 : 3);
+        Architecture a = ModelRegistry.get(name);
+        int dflt = switch (name) {
+            case "arcnn" -> 8;
+            default -> 16;
         };
+        ComputationGraph net = ModelRegistry.build(m, new Adam(1e-4));
+        return new Spec(name, net, f.shape(batch > 0 ? batch : dflt, a.inputChannels(m), p(patch, a.defaultPatch(m))));
     }
 
     private final CNN2DFormat format;
@@ -83,80 +93,15 @@ public final class PeerNets {
                 .dataFormat(format).activation(act).build();
     }
 
-    /** Mean squared error (L2 for NHWC: DL4J's MSE gradient is wrong there, by a factor H/C). */
+    /** Mean squared error, as the peer. */
     Layer loss() {
-        return new CnnLossLayer.Builder(format == CNN2DFormat.NHWC ? LossFunctions.LossFunction.L2
-                : LossFunctions.LossFunction.MSE).format(format).activation(Activation.IDENTITY).build();
+        return new PixelLoss(PixelLoss.Kind.L2, 1.0, format);
     }
 
     private static ComputationGraph init(ComputationGraphConfiguration conf) {
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         return g;
-    }
-
-    /** SRCNN 9-1-5, 64/32 channels, on 1x33x33. */
-    public static ComputationGraph srcnn() {
-        return new PeerNets(CNN2DFormat.NCHW).srcnnNet();
-    }
-
-    ComputationGraph srcnnNet() {
-        return init(graph().addInputs("in")
-                .addLayer("c1", first(9, 64, Activation.RELU), "in")
-                .addLayer("c2", conv(1, 32, Activation.RELU), "c1")
-                .addLayer("c3", conv(5, 1, Activation.IDENTITY), "c2")
-                .addLayer("loss", loss(), "c3")
-                .setOutputs("loss").setInputTypes(input(33, 1)).build());
-    }
-
-    /** The seed JPEG restorer (ARCNN-style), single-parameter PReLUs as nn.PReLU(). */
-    public static ComputationGraph arcnn() {
-        return new PeerNets(CNN2DFormat.NCHW).arcnnNet();
-    }
-
-    ComputationGraph arcnnNet() {
-        ComputationGraphConfiguration.GraphBuilder b = graph().addInputs("in");
-        String prev = "in";
-        int[][] stages = {{3, 128}, {128, 64}, {64, 32}};
-        int i = 0;
-        for (int[] s : stages) {
-            b.addLayer("c" + i, i == 0 ? first(3, s[1], Activation.IDENTITY) : conv(3, s[1], Activation.IDENTITY), prev);
-            b.addLayer("p" + i, conv(1, s[1], Activation.IDENTITY), "c" + i);
-            b.addLayer("a" + i, new PReLU.Builder().build(), "p" + i);
-            b.addLayer("d" + i, conv(3, s[1], Activation.IDENTITY), "a" + i);
-            b.addLayer("b" + i, new PReLU.Builder().build(), "d" + i);
-            prev = "b" + i;
-            i++;
-        }
-        b.addLayer("e", conv(1, 16, Activation.IDENTITY), prev);
-        b.addLayer("ea", new PReLU.Builder().build(), "e");
-        b.addLayer("out", conv(5, 3, Activation.IDENTITY), "ea");
-        b.addLayer("loss", loss(), "out");
-        return init(b.setOutputs("loss").setInputTypes(input(128, 3)).build());
-    }
-
-    /** EDSR-baseline: 16 residual blocks of 64 channels, global skip, pixel-shuffle upsampler. */
-    public static ComputationGraph edsr(int scale) {
-        return new PeerNets(CNN2DFormat.NCHW).edsrNet(scale);
-    }
-
-    ComputationGraph edsrNet(int scale) {
-        ComputationGraphConfiguration.GraphBuilder b = graph().addInputs("in")
-                .addLayer("head", first(3, 64, Activation.IDENTITY), "in");
-        String r = "head";
-        for (int i = 0; i < 16; i++) {
-            b.addLayer("b" + i + "a", conv(3, 64, Activation.RELU), r);
-            b.addLayer("b" + i + "b", conv(3, 64, Activation.IDENTITY), "b" + i + "a");
-            b.addVertex("r" + i, new ResidualAdd(), r, "b" + i + "b");
-            r = "r" + i;
-        }
-        b.addLayer("body_end", conv(3, 64, Activation.IDENTITY), r);
-        b.addVertex("skip", new ResidualAdd(), "body_end", "head");
-        b.addLayer("up", conv(3, 64 * scale * scale, Activation.IDENTITY), "skip");
-        b.addLayer("shuffle", new PixelShuffle.Builder(scale).dataFormat(format).build(), "up");
-        b.addLayer("tail", conv(3, 3, Activation.IDENTITY), "shuffle");
-        b.addLayer("loss", loss(), "tail");
-        return init(b.setOutputs("loss").setInputTypes(input(48, 3)).build());
     }
 
     /** The peer's small TAD-like x2 down/up autoencoder on 3x96x96. */

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -35,8 +35,12 @@ public final class TrainBench {
         ComputationGraph net = spec.net();
         Nd4j.getRandom().setSeed(0);
         INDArray x = Nd4j.rand(DataType.FLOAT, spec.inputShape());
-        INDArray y = Nd4j.rand(DataType.FLOAT, net.outputSingle(x).shape());
-        DataSet ds = new DataSet(x, y);
+        INDArray[] outs = net.output(x);
+        INDArray[] ys = new INDArray[outs.length];
+        for (int k = 0; k < outs.length; k++) {
+            ys[k] = Nd4j.rand(DataType.FLOAT, outs[k].shape());
+        }
+        MultiDataSet ds = new MultiDataSet(new INDArray[] {x}, ys);
         for (int i = 0; i < warmup; i++) {
             net.fit(ds);
         }
@@ -63,12 +67,12 @@ public final class TrainBench {
     public static double infer(ComputationGraph net, int size, boolean nhwc, double seconds) {
         INDArray x = nhwc ? Nd4j.rand(DataType.FLOAT, 1, size, size, 3) : Nd4j.rand(DataType.FLOAT, 1, 3, size, size);
         for (int i = 0; i < 2; i++) {
-            net.outputSingle(x);
+            net.output(x);
         }
         int n = 0;
         long start = System.nanoTime();
         while (System.nanoTime() - start < seconds * 1e9 || n == 0) {
-            net.outputSingle(x);
+            net.output(x);
             n++;
         }
         return (System.nanoTime() - start) / 1e6 / n;

@@ -137,7 +137,8 @@ public final class BenchCommand implements Runnable {
     /** {@code bench train --arch NAME}. */
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Train NAME on random data after a warm-up; prints ms/iter=… samples/s=… (and ours/theirs"
-                    + " with --vs-torch). Networks: srcnn, arcnn, edsr, aetad2 (as the peer builds them).")
+                    + " with --vs-torch). Networks: every registered model (taskscale models) and aetad2, the peer's"
+                    + " own autoencoder; the PyTorch peer has srcnn, arcnn, edsr and aetad2.")
     static final class Train implements Callable<Integer> {
         @Option(names = "--arch", required = true, description = "Network: ${COMPLETION-CANDIDATES}.",
                 completionCandidates = Names.class)
@@ -168,6 +169,10 @@ public final class BenchCommand implements Runnable {
         public Integer call() {
             if (!PeerNets.NAMES.contains(arch)) {
                 throw new UserException("Unknown --arch '" + arch + "'; known: " + String.join(", ", PeerNets.NAMES) + ".");
+            }
+            if (peer.vsTorch && !PeerNets.PEER_NAMES.contains(arch)) {
+                throw new UserException("The PyTorch peer has no '" + arch + "' (it has " + String.join(", ",
+                        PeerNets.PEER_NAMES) + "): leave out --vs-torch.");
             }
             if ((batch != 0 || patch != 0) && peer.vsTorch) {
                 throw new UserException("--vs-torch compares the peer's own shapes: leave out --batch and --patch.");

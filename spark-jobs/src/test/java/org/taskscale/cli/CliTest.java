@@ -42,6 +42,20 @@ class CliTest {
     }
 
     @Test
+    void modelsPrintsOneRegisteredNamePerLineAndVerboseCountsParameters() {
+        Result r = run("models");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(org.taskscale.models.ModelRegistry.names(), List.of(r.out().strip().split("\\R")));
+        Result v = run("models", "--verbose", "--set", "taskscale.model.colors=1");
+        assertEquals(0, v.code(), v.err());
+        String srcnn = v.out().lines().filter(l -> l.startsWith("srcnn ")).findFirst().orElseThrow();
+        assertTrue(srcnn.contains(" 8,129 params"), srcnn);
+        Result bad = run("models", "--verbose", "--set", "taskscale.model.name=edsr-huge");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("edsr-huge") && bad.err().contains("aetad-skip"), bad.err());
+    }
+
+    @Test
     void versionAndHelpOnEveryCommand() {
         Result v = run("--version");
         assertEquals(0, v.code());

@@ -1,0 +1,63 @@
+package org.taskscale.models;
+
+import java.util.Set;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.layers.PixelLoss;
+
+/**
+ * SRCNN (Dong et al. 2014/2016): patch extraction 9x9, non-linear mapping 1x1 ({@code srcnn}, 9-1-5) or 5x5
+ * ({@code srcnn-955}), reconstruction 5x5; 64 and 32 channels; ReLU; MSE. The input is the LR image upsampled
+ * to HR size by bicubic interpolation, as in the paper; on Y (colors = 1, the paper's setting) or RGB. One change:
+ * 'same' padding keeps the output the input's size, where the paper's valid convolutions shrink it by 12 pixels.
+ */
+final class Srcnn implements Architecture {
+    private final int mapping;
+
+    /** {@code mapping}: the middle kernel, 1 (9-1-5) or 5 (9-5-5). */
+    Srcnn(int mapping) {
+        this.mapping = mapping;
+    }
+
+    @Override
+    public String name() {
+        return mapping == 1 ? "srcnn" : "srcnn-955";
+    }
+
+    @Override
+    public String description() {
+        return "SRCNN 9-" + mapping + "-5 super-resolution (64/32 channels) on the bicubic-upsampled image, Y or RGB";
+    }
+
+    @Override
+    public Task task() {
+        return Task.SUPER_RESOLUTION_PREUPSAMPLED;
+    }
+
+    @Override
+    public Set<Integer> scales() {
+        return Set.of(2, 3, 4);
+    }
+
+    @Override
+    public int inputChannels(ModelConfig m) {
+        return m.colors();
+    }
+
+    @Override
+    public int defaultPatch(ModelConfig m) {
+        return 33;
+    }
+
+    @Override
+    public ComputationGraphConfiguration configure(ModelConfig m, IUpdater updater) {
+        int n1 = m.channelsOr(64);
+        NetBuilder b = new NetBuilder(m, updater, m.colors());
+        String x = b.conv("extract", "in", 9, n1, Activation.RELU);
+        x = b.conv("map", x, mapping, Math.max(1, n1 / 2), Activation.RELU);
+        x = b.conv("reconstruct", x, 5, m.colors(), Activation.IDENTITY);
+        b.output("out", x, m.lossOr(PixelLoss.Kind.L2), 1.0);
+        return b.build("out");
+    }
+}

@@ -1,0 +1,227 @@
+package org.taskscale.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.taskscale.config.ConfigException;
+import org.taskscale.data.Examples;
+import org.taskscale.image.Image;
+import org.taskscale.image.ImageDecoder;
+
+class ModelZooTest {
+    static Stream<String> names() {
+        return ModelRegistry.names().stream();
+    }
+
+    static Stream<Arguments> namesAndScales() {
+        return ModelRegistry.names().stream().flatMap(n -> ModelRegistry.get(n).scales().stream().map(s -> Arguments.of(n, s)));
+    }
+
+    /** A small instance: 8 channels (4 for the widest net), 1 block. */
+    static ModelConfig small(String name) {
+        return ModelConfig.defaults(name).withSize(name.equals("colorize-large") ? 4 : 8, 1);
+    }
+
+    static INDArray input(Architecture a, ModelConfig m, int n, int patch) {
+        Nd4j.getRandom().setSeed(42);
+        long c = a.inputChannels(m);
+        return m.layout() == CNN2DFormat.NHWC ? Nd4j.rand(DataType.FLOAT, n, patch, patch, c)
+                : Nd4j.rand(DataType.FLOAT, n, c, patch, patch);
+    }
+
+    @Test
+    void registryListsTheContractNamesAndRejectsUnknownOnes() {
+        assertEquals(List.of("srcnn", "srcnn-955", "arcnn", "edsr", "aetad-small", "aetad-large", "aetad-skip",
+                "colorize-basic", "colorize-large", "aetad-color"), ModelRegistry.names());
+        ConfigException e = assertThrows(ConfigException.class, () -> ModelRegistry.get("edsr-huge"));
+        assertTrue(e.getMessage().contains("edsr-huge") && e.getMessage().contains("aetad-skip"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ModelRegistry.build(ModelConfig.defaults("aetad-small").withScale(3)));
+        assertTrue(e.getMessage().contains("scale"), e.getMessage());
+    }
+
+    @Test
+    void parameterCountsMatchThePapers() {
+        // SRCNN 9-1-5, 64/32 channels, one channel: 9*9*64+64 + 64*32+32 + 5*5*32+1 (Dong et al.: 8,129)
+        assertEquals(8129, ModelRegistry.build(ModelConfig.defaults("srcnn").withColors(1)).numParams());
+        // EDSR-baseline x2: about 1.37 M (Lim et al.); 1,369,859 without the fixed mean-shift convolutions
+        assertEquals(1_369_859, ModelRegistry.build(ModelConfig.defaults("edsr")).numParams());
+    }
+
+    @ParameterizedTest
+    @MethodSource("namesAndScales")
+    void outputShapesForEachScale(String name, int scale) {
+        Architecture a = ModelRegistry.get(name);
+        for (CNN2DFormat layout : CNN2DFormat.values()) {
+            ModelConfig m = small(name).withScale(scale).withLayout(layout);
+            ComputationGraph g = ModelRegistry.build(m);
+            int p = 24;
+            INDArray[] out = g.output(input(a, m, 2, p));
+            List<Task.Output> outs = a.task().outputs();
+            assertEquals(outs.size(), out.length);
+            for (int k = 0; k < out.length; k++) {
+                long[] chw = expected(a.task(), outs.get(k).name(), m, a.inputChannels(m), p, scale);
+                long[] want = layout == CNN2DFormat.NHWC ? new long[] {2, chw[1], chw[2], chw[0]}
+                        : new long[] {2, chw[0], chw[1], chw[2]};
+                assertArrayEquals(want, out[k].shape(), name + " x" + scale + " " + layout + " output " + outs.get(k).name());
+            }
+        }
+    }
+
+    private static long[] expected(Task t, String output, ModelConfig m, int c, int p, int scale) {
+        return switch (t) {
+            case SUPER_RESOLUTION -> new long[] {m.colors(), (long) p * scale, (long) p * scale};
+            case SUPER_RESOLUTION_PREUPSAMPLED, JPEG_RESTORATION -> new long[] {c, p, p};
+            case COLORIZATION -> new long[] {2, p, p};
+            case RESCALING -> output.equals("lr") ? new long[] {3, p / scale, p / scale} : new long[] {3, p, p};
+            case COLOR_EMBEDDING -> output.equals("grey") ? new long[] {1, p, p} : new long[] {3, p, p};
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void gradientCheckOfATinyInstance(String name) {
+        Architecture a = ModelRegistry.get(name);
+        int scale = a.scales().contains(2) ? 2 : 1;
+        ModelConfig m = ModelConfig.defaults(name).withSize(name.equals("colorize-large") ? 1 : 4, 1).withScale(scale)
+                .withQuantize(false).withLayout(CNN2DFormat.NCHW);
+        DataType before = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            checkGradients(name, a, m);
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
+
+    /**
+     * The graph's gradients against finite differences. ReLU is swapped for softplus and PReLU slopes set to 1
+     * first: a finite difference across a kink is wrong by design, and the layers' own ReLU gradients are checked in the layer tests;
+     * this check is about the wiring (skips, shuffles, two outputs, weighted losses). Labels lie close to the
+     * output so that the summed loss stays small and the differences precise.
+     */
+    private static void checkGradients(String name, Architecture a, ModelConfig m) {
+        ComputationGraphConfiguration conf = ModelRegistry.configure(m, new NoOp());
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    && lv.getLayerConf().getLayer() instanceof BaseLayer bl
+                    && bl.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationReLU) {
+                bl.setActivationFn(new org.nd4j.linalg.activations.impl.ActivationSoftPlus());
+            }
+        }
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        g = g.convertDataType(DataType.DOUBLE);
+        for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) {
+            if (l.conf().getLayer() instanceof org.taskscale.layers.PReLU) {
+                // slope 1: PReLU without its kink (its own gradients are checked in LayersTest)
+                l.getParam(org.taskscale.layers.PReLU.ALPHA).assign(1.0);
+            }
+        }
+        // colorize-large works at 1/8 size with batch norm: 16 gives its statistics 2x2 pixels per example
+        int p = name.equals("colorize-large") ? 16 : name.startsWith("colorize") ? 8 : 6;
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, a.inputChannels(m), p, p);
+        INDArray[] out = g.output(x);
+        INDArray[] labels = new INDArray[out.length];
+        for (int k = 0; k < out.length; k++) {
+            labels[k] = out[k].add(Nd4j.rand(DataType.DOUBLE, out[k].shape()).subi(0.5).muli(0.2));
+        }
+        // batch norm's running mean and log-stdev are parameters without gradients
+        List<String> failures = GraphGradientCheck.failures(g, new INDArray[] {x}, labels, 12,
+                k -> k.endsWith("_mean") || k.endsWith("_log10stdev") || k.endsWith("_var"));
+        assertTrue(failures.isEmpty(), name + ": " + failures.size() + " gradients differ from finite differences: "
+                + String.join("; ", failures.subList(0, Math.min(5, failures.size()))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void jsonAndModelSerializerRoundTripsGiveIdenticalOutputs(String name) throws Exception {
+        Architecture a = ModelRegistry.get(name);
+        ModelConfig m = small(name);
+        ComputationGraph g = ModelRegistry.build(m);
+        ComputationGraphConfiguration conf = g.getConfiguration();
+        assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()), name + " JSON round trip");
+        INDArray x = input(a, m, 2, 16);
+        // one training step first, so the updater state is not trivial
+        INDArray[] out0 = g.output(x);
+        g.fit(new MultiDataSet(new INDArray[] {x}, out0));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(g, bytes, true);
+        ComputationGraph back = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
+        INDArray[] want = g.output(x);
+        INDArray[] got = back.output(x);
+        for (int k = 0; k < want.length; k++) {
+            assertEquals(want[k], got[k], name + " output " + k + " after restore");
+        }
+        assertEquals(g.getUpdater().getStateViewArray(), back.getUpdater().getStateViewArray());
+    }
+
+    @Test
+    void arcnnTrainsItsLastLayerAtHalfTheLearningRate() {
+        ComputationGraph g = ModelRegistry.build(ModelConfig.defaults("arcnn"), new Adam(2e-4));
+        double last = ((BaseLayer) g.getLayer("reconstruct").conf().getLayer()).getIUpdater().getLearningRate(10, 0);
+        double other = ((BaseLayer) g.getLayer("stage2_conv1").conf().getLayer()).getIUpdater().getLearningRate(10, 0);
+        assertEquals(2e-4, other, 1e-12);
+        assertEquals(1e-4, last, 1e-12);
+    }
+
+    static List<Image> photos() throws Exception {
+        ImageDecoder dec = new ImageDecoder();
+        List<Image> out = new ArrayList<>();
+        for (String f : List.of("fixtures/resize/rgb_a.png", "fixtures/resize/rgb_b.png")) {
+            Image img = dec.decode(Path.of(ModelZooTest.class.getResource("/" + f).toURI()));
+            out.add(img.crop(0, 0, 32, 32));
+            out.add(img.crop(img.height() - 32, img.width() - 32, 32, 32));
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void overfitsOneMinibatchOfPhotoPatches(String name) throws Exception {
+        Architecture a = ModelRegistry.get(name);
+        ModelConfig m = ModelConfig.defaults(name).withSize(name.equals("colorize-large") ? 8 : 16, 2)
+                .withScale(a.scales().contains(2) ? 2 : 1);
+        List<Examples.Example> ex = new ArrayList<>();
+        for (Image p : photos()) {
+            ex.add(Examples.make(a.task(), new Examples.Degradation(m.scale(), m.colors(), 10), p));
+        }
+        MultiDataSet batch = new MultiDataSet(new INDArray[] {Examples.inputs(ex, m.layout())}, Examples.labels(ex, m.layout()));
+        ComputationGraph g = ModelRegistry.build(m, new Adam(2e-3));
+        double first = g.score(batch);
+        double last = first;
+        int it = 0;
+        while (it < 1500 && last > first / 10) {
+            g.fit(batch);
+            it++;
+            if (it % 25 == 0) {
+                last = g.score(batch);
+            }
+        }
+        System.out.printf("%s: loss %.5g -> %.5g in %d iterations%n", name, first, last, it);
+        assertTrue(last <= first / 10, name + ": loss fell only from " + first + " to " + last + " in " + it + " iterations");
+    }
+}
