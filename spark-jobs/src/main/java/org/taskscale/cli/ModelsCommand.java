@@ -46,7 +46,9 @@ public final class ModelsCommand implements Callable<Integer> {
             return 0;
         }
         Config c = options.load(conf);
-        options.showIfAsked(c, out);
+        if (options.showIfAsked(c, out)) {
+            return 0;
+        }
         ModelConfig base = ModelConfig.from(c);
         for (String name : ModelRegistry.names()) {
             Architecture a = ModelRegistry.get(name);

@@ -1,0 +1,122 @@
+package org.taskscale.prep;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.taskscale.image.Bicubic;
+import org.taskscale.image.Image;
+import org.taskscale.image.ImageDecoder;
+import org.taskscale.image.ImageReadException;
+
+/**
+ * One photo in, its augmented 8-bit RGB source patches out (or the reason it was refused). The photo is decoded
+ * once, optionally resized once (the seed's random rescale), and every patch is cropped, rotated and flipped
+ * from it. All randomness comes from the global seed and the photo's path, so the patches do not depend on
+ * which executor or partition handles the photo, or on the order photos are listed in.
+ */
+public final class PhotoPatcher implements Serializable {
+    /** An augmented source patch: 3 x size x size bytes (CHW) and its sort key and JPEG quality. */
+    public record SourcePatch(long key, String path, int index, int size, byte[] rgb, int quality) implements Serializable {
+        /** The patch as an image on the 0..255 scale. */
+        public Image image() {
+            float[] d = new float[rgb.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = rgb[i] & 0xff;
+            }
+            return new Image(3, size, size, d);
+        }
+    }
+
+    /** What became of one photo: its patches, or a reject reason with details. */
+    public record Outcome(String path, boolean valid, List<SourcePatch> patches, String reason, String detail)
+            implements Serializable {
+        public boolean rejected() {
+            return reason != null;
+        }
+    }
+
+    private final PrepConfig cfg;
+
+    public PhotoPatcher(PrepConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    /** True if the photo belongs to the validation split (a hash of its path, independent of the seed). */
+    public static boolean isValidation(String path, double validFraction) {
+        return Hashing.unit(Hashing.combine(Hashing.of(path), 0x76616c6964L)) < validFraction;
+    }
+
+    /** Decodes and cuts {@code bytes}, the content of {@code path}. Never throws for bad image data. */
+    public Outcome patch(String path, byte[] bytes) {
+        boolean valid = isValidation(path, cfg.validFraction());
+        Image img;
+        try {
+            img = new ImageDecoder(cfg.maxPixels()).decode(bytes, path).toRgb();
+        } catch (ImageReadException e) {
+            return new Outcome(path, valid, List.of(), e.reason().name().toLowerCase(java.util.Locale.ROOT), e.detail());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return new Outcome(path, valid, List.of(), "corrupt", "decoder failed: " + e);
+        }
+        int p = cfg.patchSize();
+        if (img.height() < p || img.width() < p) {
+            return new Outcome(path, valid, List.of(), "too_small", img.width() + "x" + img.height()
+                    + " is smaller than the " + p + "x" + p + " patch");
+        }
+        long photoSeed = Hashing.combine(cfg.seed(), Hashing.of(path));
+        SplittableRandom rng = new SplittableRandom(photoSeed);
+        if (cfg.rescaleProbability() > 0 && rng.nextDouble() < cfg.rescaleProbability()) {
+            double f = cfg.rescaleFactors().get(rng.nextInt(cfg.rescaleFactors().size()));
+            if (Math.ceil(f * img.height()) >= p && Math.ceil(f * img.width()) >= p) {
+                img = Bicubic.resize(img, f).quantized8();
+            }
+        }
+        List<SourcePatch> out = new ArrayList<>();
+        if (cfg.patchesPerImage() > 0) {
+            for (int i = 0; i < cfg.patchesPerImage(); i++) {
+                int y = rng.nextInt(img.height() - p + 1);
+                int x = rng.nextInt(img.width() - p + 1);
+                out.add(cut(img, y, x, i, photoSeed, rng, path));
+            }
+        } else {
+            int i = 0;
+            for (int y = 0; y + p <= img.height(); y += p) {
+                for (int x = 0; x + p <= img.width(); x += p) {
+                    out.add(cut(img, y, x, i++, photoSeed, rng, path));
+                }
+            }
+        }
+        return new Outcome(path, valid, out, null, null);
+    }
+
+    private SourcePatch cut(Image img, int y, int x, int index, long photoSeed, SplittableRandom rng, String path) {
+        int p = cfg.patchSize();
+        int rot = cfg.rotate() ? rng.nextInt(4) : 0;
+        boolean flip = cfg.flip() && rng.nextBoolean();
+        int q = cfg.jpegQualityMax() > cfg.jpegQuality()
+                ? cfg.jpegQuality() + rng.nextInt(cfg.jpegQualityMax() - cfg.jpegQuality() + 1) : cfg.jpegQuality();
+        byte[] rgb = new byte[3 * p * p];
+        float[] d = img.data();
+        int h = img.height();
+        int w = img.width();
+        for (int c = 0; c < 3; c++) {
+            for (int r = 0; r < p; r++) {
+                for (int s = 0; s < p; s++) {
+                    // output (r, s) reads source (sr, ss) of the patch after rotating by rot*90 degrees, then flipping
+                    int ss0 = flip ? p - 1 - s : s;
+                    int sr;
+                    int ss;
+                    switch (rot) {
+                        case 1 -> { sr = ss0; ss = p - 1 - r; }
+                        case 2 -> { sr = p - 1 - r; ss = p - 1 - ss0; }
+                        case 3 -> { sr = p - 1 - ss0; ss = r; }
+                        default -> { sr = r; ss = ss0; }
+                    }
+                    float v = d[(c * h + y + sr) * w + x + ss];
+                    rgb[(c * p + r) * p + s] = (byte) Math.round(Math.max(0f, Math.min(255f, v)));
+                }
+            }
+        }
+        return new SourcePatch(Hashing.combine(photoSeed, index), path, index, p, rgb, q);
+    }
+}

@@ -1,0 +1,338 @@
+package org.taskscale.prep;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.taskscale.config.ConfigException;
+import org.taskscale.config.TaskscaleConfig;
+import scala.Tuple2;
+
+/**
+ * The prep job: photos on any Hadoop filesystem to pre-batched training files. Each photo is read and decoded
+ * once on an executor and cut into augmented 8-bit patches; the patches of each split are put in a
+ * pseudo-random order by a hash of (seed, path, patch index), cut into minibatches in that order, turned into
+ * the task's examples and written as {@link MultiDataSet} files. Output: {@code train/batch-NNNNNN.bin},
+ * {@code valid/batch-NNNNNN.bin}, {@code manifest.json}, {@code rejects.csv}, {@code config.conf}.
+ */
+public final class PrepJob {
+    private PrepJob() {}
+
+    /** Orders patches by their hash, then path and index (a total order: identical output for any partitioning). */
+    record PatchKey(long hash, String path, int index) implements Comparable<PatchKey>, Serializable {
+        @Override
+        public int compareTo(PatchKey o) {
+            int c = Long.compare(hash, o.hash);
+            if (c == 0) {
+                c = path.compareTo(o.path);
+            }
+            return c != 0 ? c : Integer.compare(index, o.index);
+        }
+    }
+
+    /** One photo's fate, as collected on the driver. */
+    record Summary(String path, boolean valid, int patches, String reason, String detail) implements Serializable {}
+
+    /** Runs the job described by {@code config} on {@code jsc}; progress lines go to {@code out}. */
+    public static Manifest run(Config config, JavaSparkContext jsc, PrintWriter out) throws IOException {
+        PrepConfig cfg = PrepConfig.from(config);
+        List<String> inputs = cfg.inputs();
+        if (inputs.isEmpty() && cfg.listFile().isEmpty()) {
+            String home = System.getProperty("taskscale.home");
+            if (home == null) {
+                throw new ConfigException("taskscale.prep.inputs is empty and taskscale.home is not set: name the photos.");
+            }
+            inputs = List.of(java.nio.file.Path.of(home, "datasets-prep", "samples").toUri().toString());
+        }
+        Configuration hconf = jsc.hadoopConfiguration();
+        Path outDir = new Path(cfg.output());
+        FileSystem outFs = outDir.getFileSystem(hconf);
+        outDir = outFs.makeQualified(outDir);
+        prepareOutput(outFs, outDir, cfg.overwrite());
+
+        PhotoLister.Listing listing = PhotoLister.list(inputs, cfg.listFile(), cfg.extensions(), hconf);
+        List<String> photos = listing.photos();
+        if (photos.isEmpty()) {
+            throw new ConfigException("taskscale.prep.inputs: no photos under " + inputs + " (extensions "
+                    + cfg.extensions() + ").");
+        }
+        out.printf(Locale.ROOT, "prep: %d photos (%d other files ignored), task %s, patch %d, %s, output %s%n",
+                photos.size(), listing.ignored(), cfg.task().configName(), cfg.patchSize(),
+                cfg.patchesPerImage() > 0 ? cfg.patchesPerImage() + " patches per photo" : "grid", outDir);
+        out.flush();
+
+        Broadcast<Map<String, String>> confMap = jsc.broadcast(toMap(hconf));
+        int parts = cfg.partitions() > 0 ? cfg.partitions()
+                : Math.max(1, Math.min(photos.size(), 4 * jsc.defaultParallelism()));
+        LongAccumulator photosDone = jsc.sc().longAccumulator("photos done");
+        LongAccumulator patchesMade = jsc.sc().longAccumulator("patches made");
+        PhotoPatcher patcher = new PhotoPatcher(cfg);
+        JavaRDD<PhotoPatcher.Outcome> outcomes = jsc.parallelize(photos, parts).map(path -> {
+            PhotoPatcher.Outcome o = readAndPatch(path, patcher, confMap.value());
+            photosDone.add(1);
+            patchesMade.add(o.patches().size());
+            return o;
+        }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+
+        Progress progress = new Progress(out, photos.size(), photosDone, patchesMade);
+        progress.start();
+        List<Summary> summaries;
+        try {
+            summaries = new ArrayList<>(outcomes
+                    .map(o -> new Summary(o.path(), o.valid(), o.patches().size(), o.reason(), o.detail())).collect());
+        } finally {
+            progress.stop();
+        }
+        progress.report();
+
+        int[] labelChannels = null;
+        Map<String, Long> counts = new LinkedHashMap<>();
+        long rejected = summaries.stream().filter(s -> s.reason() != null).count();
+        counts.put("inputs", (long) photos.size());
+        counts.put("accepted", photos.size() - rejected);
+        counts.put("rejected", rejected);
+        counts.put("ignored", listing.ignored());
+        DoubleAccumulator[] channelSums = new DoubleAccumulator[cfg.inputChannels()];
+        for (int c = 0; c < channelSums.length; c++) {
+            channelSums[c] = jsc.sc().doubleAccumulator("input channel " + c);
+        }
+        LongAccumulator values = jsc.sc().longAccumulator("input values per channel");
+        long patches = 0;
+        for (boolean valid : new boolean[] {false, true}) {
+            String split = valid ? "valid" : "train";
+            long n = summaries.stream().filter(s -> s.valid() == valid).mapToLong(Summary::patches).sum();
+            long files = writeSplit(jsc, outcomes, valid, new Path(outDir, split), cfg, confMap, parts, channelSums, values, out);
+            counts.put(split + "-photos", summaries.stream().filter(s -> s.valid() == valid && s.reason() == null).count());
+            counts.put(split + "-patches", n);
+            counts.put(split + "-files", files);
+            patches += n;
+        }
+        counts.put("patches", patches);
+        outcomes.unpersist();
+
+        List<Double> mean = new ArrayList<>();
+        for (DoubleAccumulator a : channelSums) {
+            mean.add(values.value() == 0 ? 0.0 : a.value() / values.value());
+        }
+        Examples shapes = Examples.of(cfg);
+        Manifest m = new Manifest(Manifest.FORMAT_VERSION, cfg.task().configName(), cfg.task().task().name(),
+                cfg.task().scales() ? cfg.scale() : 1, cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(),
+                cfg.patchSize(), cfg.layout().name(), cfg.minibatch(), cfg.seed(), shapes.input(), shapes.labels(),
+                counts, mean, "train", "valid", sha256(photos), TaskscaleConfig.render(config, false));
+        BatchWriter.writeAtomically(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
+        BatchWriter.writeAtomically(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
+        BatchWriter.writeAtomically(new Path(outDir, "config.conf"),
+                TaskscaleConfig.render(config, false).getBytes(StandardCharsets.UTF_8), hconf);
+        out.printf(Locale.ROOT, "prep: done: %d inputs = %d accepted + %d rejected; %d patches in %d train and %d valid"
+                        + " files; rejects in %s%n", counts.get("inputs"), counts.get("accepted"), counts.get("rejected"),
+                patches, counts.get("train-files"), counts.get("valid-files"), new Path(outDir, "rejects.csv"));
+        out.flush();
+        return m;
+    }
+
+    /** Shapes of one example for the manifest. */
+    record Examples(List<Long> input, List<List<Long>> labels) {
+        static Examples of(PrepConfig cfg) {
+            int p = cfg.patchSize();
+            byte[] grey = new byte[3 * p * p];
+            var ex = org.taskscale.data.Examples.make(cfg.task().task(),
+                    new org.taskscale.data.Examples.Degradation(cfg.scale(), cfg.colors(), cfg.jpegQuality()),
+                    new PhotoPatcher.SourcePatch(0, "", 0, p, grey, cfg.jpegQuality()).image());
+            List<List<Long>> labels = ex.labels().stream().map(l -> box(l.shape())).toList();
+            return new Examples(box(ex.input().shape()), labels);
+        }
+
+        private static List<Long> box(long[] a) {
+            return java.util.Arrays.stream(a).boxed().toList();
+        }
+    }
+
+    private static void prepareOutput(FileSystem fs, Path dir, boolean overwrite) throws IOException {
+        if (fs.exists(dir)) {
+            if (fs.getFileStatus(dir).isFile()) {
+                throw new ConfigException("taskscale.prep.output: " + dir + " is a file, not a directory.");
+            }
+            if (fs.listStatus(dir).length > 0) {
+                if (!overwrite) {
+                    throw new ConfigException("taskscale.prep.output: " + dir + " already holds files; pass --overwrite"
+                            + " (taskscale.prep.overwrite = true) to replace them.");
+                }
+                fs.delete(dir, true);
+            }
+        }
+        fs.mkdirs(dir);
+    }
+
+    private static PhotoPatcher.Outcome readAndPatch(String path, PhotoPatcher patcher, Map<String, String> conf) {
+        byte[] bytes;
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(fromMap(conf));
+            long len = fs.getFileStatus(p).getLen();
+            if (len > Integer.MAX_VALUE - 16) {
+                return new PhotoPatcher.Outcome(path, false, List.of(), "too_many_pixels", "the file is " + len
+                        + " bytes, over 2 GiB");
+            }
+            try (InputStream in = fs.open(p)) {
+                bytes = in.readAllBytes();
+            }
+        } catch (IOException | RuntimeException e) {
+            return new PhotoPatcher.Outcome(path, PhotoPatcher.isValidation(path, 0), List.of(), "io_error",
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        return patcher.patch(path, bytes);
+    }
+
+    /** Writes one split's batch files; returns how many. */
+    private static long writeSplit(JavaSparkContext jsc, JavaRDD<PhotoPatcher.Outcome> outcomes, boolean valid, Path dir,
+                                   PrepConfig cfg, Broadcast<Map<String, String>> confMap, int parts,
+                                   DoubleAccumulator[] channelSums, LongAccumulator values, PrintWriter out)
+            throws IOException {
+        FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
+        fs.mkdirs(dir);
+        JavaPairRDD<PatchKey, PhotoPatcher.SourcePatch> keyed = outcomes.filter(o -> o.valid() == valid && !o.rejected())
+                .flatMapToPair(o -> o.patches().stream()
+                        .map(p -> new Tuple2<>(new PatchKey(p.key(), p.path(), p.index()), p)).iterator());
+        long b = cfg.minibatch();
+        String dirName = dir.toString();
+        LongAccumulator written = jsc.sc().longAccumulator("files written");
+        keyed.sortByKey(true, parts).values().zipWithIndex()
+                .mapToPair(t -> new Tuple2<>(t._2() / b, new Tuple2<>(t._2(), t._1())))
+                .groupByKey(parts)
+                .foreach(batch -> {
+                    List<Tuple2<Long, PhotoPatcher.SourcePatch>> items = new ArrayList<>();
+                    batch._2().forEach(items::add);
+                    items.sort((x, y) -> Long.compare(x._1(), y._1()));
+                    MultiDataSet mds = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
+                    org.nd4j.linalg.api.ndarray.INDArray in = mds.getFeatures(0);
+                    int axis = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC ? 3 : 1;
+                    for (int c = 0; c < channelSums.length; c++) {
+                        channelSums[c].add(in.get(channelIndex(axis, c)).sumNumber().doubleValue());
+                    }
+                    values.add(in.length() / in.size(axis));
+                    Path file = new Path(dirName, String.format(Locale.ROOT, "batch-%06d.bin", batch._1()));
+                    BatchWriter.writeAtomically(file, BatchWriter.bytes(mds), fromMap(confMap.value()));
+                    written.add(1);
+                });
+        long files = written.value();
+        out.printf(Locale.ROOT, "prep: %s: %d batch files in %s%n", valid ? "valid" : "train", files, dir);
+        out.flush();
+        return files;
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex[] channelIndex(int axis, int c) {
+        org.nd4j.linalg.indexing.INDArrayIndex[] idx = {org.nd4j.linalg.indexing.NDArrayIndex.all(),
+            org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+            org.nd4j.linalg.indexing.NDArrayIndex.all()};
+        idx[axis] = org.nd4j.linalg.indexing.NDArrayIndex.point(c);
+        return idx;
+    }
+
+    static String rejectsCsv(List<Summary> summaries) {
+        StringBuilder sb = new StringBuilder("path,reason,detail\n");
+        summaries.stream().filter(s -> s.reason() != null).sorted((a, b) -> a.path().compareTo(b.path()))
+                .forEach(s -> sb.append(csv(s.path())).append(',').append(s.reason()).append(',')
+                        .append(csv(s.detail() == null ? "" : s.detail())).append('\n'));
+        return sb.toString();
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n")
+                ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s;
+    }
+
+    private static String sha256(List<String> photos) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String p : photos) {
+                md.update(p.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) '\n');
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> toMap(Configuration conf) {
+        Map<String, String> m = new HashMap<>();
+        for (Map.Entry<String, String> e : conf) {
+            m.put(e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
+    static Configuration fromMap(Map<String, String> m) {
+        Configuration c = new Configuration(false);
+        m.forEach(c::set);
+        return c;
+    }
+
+    /** Prints photos done, patches, patches/s and ETA every few seconds while the decode stage runs. */
+    static final class Progress {
+        private final PrintWriter out;
+        private final long total;
+        private final LongAccumulator photos;
+        private final LongAccumulator patches;
+        private final long start = System.nanoTime();
+        private Thread thread;
+
+        Progress(PrintWriter out, long total, LongAccumulator photos, LongAccumulator patches) {
+            this.out = out;
+            this.total = total;
+            this.photos = photos;
+            this.patches = patches;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.sleep(5000);
+                        report();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "prep-progress");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            thread.interrupt();
+        }
+
+        synchronized void report() {
+            double s = (System.nanoTime() - start) / 1e9;
+            long done = photos.value();
+            long eta = done == 0 ? -1 : Math.round(s / done * (total - done));
+            out.printf(Locale.ROOT, "prep: %d/%d photos (%.0f%%), %d patches, %.1f patches/s, %s%n", done, total,
+                    100.0 * done / total, patches.value(), patches.value() / Math.max(s, 1e-9),
+                    eta < 0 ? "ETA unknown" : done == total ? "decode stage done in " + Math.round(s) + " s"
+                            : "ETA " + eta + " s");
+            out.flush();
+        }
+    }
+}

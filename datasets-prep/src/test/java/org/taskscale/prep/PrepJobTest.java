@@ -1,0 +1,143 @@
+package org.taskscale.prep;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.taskscale.config.ConfigException;
+import org.taskscale.config.TaskscaleConfig;
+
+/** The prep job on local Spark: bad input, determinism across partitionings, the output's shape and reuse. */
+class PrepJobTest {
+    @TempDir
+    Path dir;
+
+    static JavaSparkContext spark(String master) {
+        return new JavaSparkContext(new SparkConf().setAppName("prep-test").setMaster(master)
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    }
+
+    static Config config(Path in, Path out, Map<String, String> more) {
+        Map<String, String> o = new HashMap<>();
+        o.put("taskscale.prep.inputs", "[\"" + in.toUri() + "\"]");
+        o.put("taskscale.prep.output", "\"" + out.toUri() + "\"");
+        o.put("taskscale.prep.patch-size", "16");
+        o.put("taskscale.prep.patches-per-image", "3");
+        o.put("taskscale.prep.minibatch", "4");
+        o.put("taskscale.prep.valid-fraction", "0.3");
+        o.putAll(more);
+        return TaskscaleConfig.load(null, o);
+    }
+
+    static Manifest run(Config c, String master) throws Exception {
+        try (JavaSparkContext jsc = spark(master)) {
+            return PrepJob.run(c, jsc, new PrintWriter(new StringWriter()));
+        }
+    }
+
+    /** Every batch file of an output, by relative path, with its bytes. */
+    static Map<String, byte[]> batches(Path out) throws Exception {
+        Map<String, byte[]> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(out)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().matches("batch-\\d+\\.bin")).toList()) {
+                m.put(out.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void mixedCorpusCompletesWithCountsReconciledAndEveryBadFileNamed() throws Exception {
+        Path in = dir.resolve("in");
+        Map<String, String> bad = Corpus.write(in);
+        Path out = dir.resolve("out");
+        Manifest m = run(config(in, out, Map.of("taskscale.prep.task", "jpeg")), "local[2]");
+        Map<String, Long> c = m.counts();
+        long inputs = 3 + bad.size() + 7;  // photos, bad files, odd files
+        assertEquals(inputs, c.get("inputs"));
+        assertEquals(c.get("inputs"), c.get("accepted") + c.get("rejected"));
+        assertEquals(bad.size(), c.get("rejected"), "rejects: " + Files.readString(out.resolve("rejects.csv")));
+        assertEquals(1, c.get("ignored"));
+        assertEquals(3 * c.get("accepted"), c.get("patches"));
+        assertEquals(c.get("patches"), c.get("train-patches") + c.get("valid-patches"));
+        List<String> rejects = Files.readAllLines(out.resolve("rejects.csv"));
+        assertEquals("path,reason,detail", rejects.get(0));
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            assertTrue(rejects.stream().anyMatch(l -> l.contains("/" + e.getKey() + ",") && l.contains("," + e.getValue() + ",")),
+                    e.getKey() + " should be rejected as " + e.getValue() + ": " + rejects);
+        }
+        // the files hold the counted patches, as MultiDataSets of the manifest's shapes
+        long seen = 0;
+        for (Map.Entry<String, byte[]> e : batches(out).entrySet()) {
+            MultiDataSet mds = new MultiDataSet();
+            mds.load(new ByteArrayInputStream(e.getValue()));
+            long n = mds.getFeatures(0).size(0);
+            assertTrue(n >= 1 && n <= 4, e.getKey());
+            assertArrayEquals(new long[] {n, 16, 16, 3}, mds.getFeatures(0).shape());
+            assertArrayEquals(new long[] {n, 16, 16, 3}, mds.getLabels(0).shape());
+            seen += n;
+        }
+        assertEquals(c.get("patches"), seen);
+        assertEquals("JPEG_RESTORATION", Manifest.parse(Files.readString(out.resolve("manifest.json"))).modelTask());
+    }
+
+    @Test
+    void sameSeedGivesIdenticalFilesOnOneOrTwoCoresAndAnyPartitioning() throws Exception {
+        Path in = dir.resolve("in");
+        Corpus.write(in);
+        Map<String, String> rescale = Map.of("taskscale.prep.task", "rescale", "taskscale.prep.seed", "7");
+        run(config(in, dir.resolve("a"), rescale), "local[1]");
+        Map<String, String> more = new HashMap<>(rescale);
+        more.put("taskscale.prep.partitions", "5");
+        run(config(in, dir.resolve("b"), more), "local[2]");
+        Map<String, byte[]> a = batches(dir.resolve("a"));
+        Map<String, byte[]> b = batches(dir.resolve("b"));
+        assertEquals(a.keySet(), b.keySet());
+        assertTrue(a.size() >= 3, "files: " + a.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), b.get(k), k + " differs between local[1] and local[2] with 5 partitions");
+        }
+        assertEquals(Files.readString(dir.resolve("a/rejects.csv")), Files.readString(dir.resolve("b/rejects.csv")));
+        // another seed gives other patches
+        Map<String, String> other = Map.of("taskscale.prep.task", "rescale", "taskscale.prep.seed", "8");
+        run(config(in, dir.resolve("c"), other), "local[2]");
+        Map<String, byte[]> c = batches(dir.resolve("c"));
+        assertTrue(c.keySet().stream().anyMatch(k -> !java.util.Arrays.equals(c.get(k), a.get(k))));
+    }
+
+    @Test
+    void refusesAnExistingOutputUnlessOverwriteAndChecksConfigBeforeSpark() throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        Files.copy(Corpus.SAMPLES.resolve("astronaut.png"), in.resolve("a.png"));
+        Path out = dir.resolve("out");
+        run(config(in, out, Map.of()), "local[1]");
+        ConfigException e = assertThrows(ConfigException.class, () -> run(config(in, out, Map.of()), "local[1]"));
+        assertTrue(e.getMessage().contains("overwrite"), e.getMessage());
+        run(config(in, out, Map.of("taskscale.prep.overwrite", "true")), "local[1]");
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> PrepConfig.from(config(in, out, Map.of("taskscale.prep.patch-size", "15",
+                        "taskscale.prep.task", "sr"))));
+        assertTrue(bad.getMessage().contains("taskscale.prep.patch-size"), bad.getMessage());
+        ConfigException task = assertThrows(ConfigException.class,
+                () -> PrepConfig.from(config(in, out, Map.of("taskscale.prep.task", "deblur"))));
+        assertTrue(task.getMessage().contains("deblur") && task.getMessage().contains("color-embed"), task.getMessage());
+    }
+}

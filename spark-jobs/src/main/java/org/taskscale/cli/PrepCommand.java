@@ -1,0 +1,115 @@
+package org.taskscale.cli;
+
+import com.typesafe.config.Config;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.prep.PrepJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code taskscale prep [CONF] [flags]}: photos to pre-batched training files (the {@code taskscale.prep}
+ * block; flags set its common keys). The same class runs under spark-submit of the shaded jar.
+ */
+@Command(name = "prep", mixinStandardHelpOptions = true,
+        description = "Cut photo collections (local, hdfs://, s3a://) into augmented training patches and write them"
+                + " as pre-batched DL4J files with manifest.json and rejects.csv. Flags set taskscale.prep keys.")
+public final class PrepCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file (HOCON).")
+    Path conf;
+
+    @Option(names = "--task", description = "rescale, sr, sr-upsampled, jpeg, colorize or color-embed.")
+    String task;
+
+    @Option(names = "--input", description = "Photo directory, file or glob (repeatable; any Hadoop filesystem).")
+    List<String> inputs;
+
+    @Option(names = "--list-file", description = "A file listing one photo path per line.")
+    String listFile;
+
+    @Option(names = "--output", description = "Output directory.")
+    String output;
+
+    @Option(names = "--patch", description = "Patch side in HR pixels.")
+    Integer patch;
+
+    @Option(names = "--quality", description = "JPEG quality of the jpeg task.")
+    Integer quality;
+
+    @Option(names = "--quality-max", description = "Upper end of a JPEG quality range (each patch draws one).")
+    Integer qualityMax;
+
+    @Option(names = "--patches-per-image", description = "Random patches per photo (0: a regular grid).")
+    Integer patchesPerImage;
+
+    @Option(names = "--scale", description = "Downscaling factor (rescale, sr, sr-upsampled).")
+    Integer scale;
+
+    @Option(names = "--minibatch", description = "Examples per batch file.")
+    Integer minibatch;
+
+    @Option(names = "--seed", description = "Seed of every random choice.")
+    Long seed;
+
+    @Option(names = "--overwrite", description = "Replace an existing output directory.")
+    boolean overwrite;
+
+    @Option(names = "--master", description = "Spark master, e.g. local[1] (default: the launcher's or spark-submit's).")
+    String master;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        String k = "taskscale.prep.";
+        if (task != null) {
+            options.overrides.put(k + "task", task);
+        }
+        if (inputs != null && !inputs.isEmpty()) {
+            options.overrides.put(k + "inputs", "[" + String.join(", ", inputs.stream().map(PrepCommand::quote).toList()) + "]");
+        }
+        put(k + "list-file", listFile == null ? null : quote(listFile));
+        put(k + "output", output == null ? null : quote(output));
+        put(k + "patch-size", patch);
+        put(k + "jpeg-quality", quality);
+        put(k + "jpeg-quality-max", qualityMax);
+        put(k + "patches-per-image", patchesPerImage);
+        put(k + "scale", scale);
+        put(k + "minibatch", minibatch);
+        put(k + "seed", seed);
+        if (overwrite) {
+            options.overrides.put(k + "overwrite", "true");
+        }
+        Config c = options.load(conf);
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.showIfAsked(c, out)) {
+            return 0;
+        }
+        org.taskscale.prep.PrepConfig.from(c);  // fail on a bad value before Spark starts
+        try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+            PrepJob.run(c, jsc, out);
+        }
+        return 0;
+    }
+
+    private void put(String key, Object value) {
+        if (value != null) {
+            options.overrides.put(key, value.toString());
+        }
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

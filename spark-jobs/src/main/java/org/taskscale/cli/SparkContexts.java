@@ -1,0 +1,29 @@
+package org.taskscale.cli;
+
+import com.typesafe.config.Config;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The one place a command makes its Spark context: the app name and log level from the configuration, the
+ * master from spark-submit or the launcher (-Dspark.master, default local[*]), or a --master flag; never
+ * hard-coded.
+ */
+final class SparkContexts {
+    private SparkContexts() {}
+
+    static JavaSparkContext create(Config config, String masterFlag) {
+        SparkConf conf = new SparkConf().setAppName(config.getString("taskscale.spark.app-name"));
+        if (masterFlag != null && !masterFlag.isBlank()) {
+            conf.setMaster(masterFlag);
+        }
+        if (!conf.contains("spark.master")) {
+            throw new UserException("No Spark master: run through bin/taskscale (local[*] by default), spark-submit,"
+                    + " or pass --master.");
+        }
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        JavaSparkContext jsc = new JavaSparkContext(conf);
+        jsc.setLogLevel(config.getString("taskscale.spark.log-level"));
+        return jsc;
+    }
+}
