@@ -1,50 +1,201 @@
 package org.taskscale.prep;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.taskscale.data.Examples;
+import org.taskscale.data.Planes;
 
 /**
  * Turns an ordered minibatch of source patches into the task's examples and writes them as one DL4J
- * {@link MultiDataSet} file (what {@code SparkComputationGraph.fitPathsMultiDataSet} loads), atomically: the
- * bytes go to a temporary name in the same directory, which is then renamed.
+ * {@link MultiDataSet} file, atomically: the bytes go to a temporary name in the same directory, which is then
+ * renamed. Arrays of 8-bit levels are stored as UINT8 (value x 255): a quarter of the bytes to write, store and
+ * read; {@link PrepData} loads a file back in network units (what training's fitPaths loader does).
+ *
+ * <p>The bytes are exactly what {@link MultiDataSet#save} writes (a test holds them equal), produced in bulk:
+ * ND4J writes a buffer one element at a time through a {@code DataOutputStream}, which made serialisation the
+ * slowest step of the job.
  */
 public final class BatchWriter {
     private BatchWriter() {}
 
+    /**
+     * One array of a minibatch, flat in the output layout: 8-bit levels ({@code bytes}, network value times 255)
+     * where the values are exactly that, floats otherwise.
+     */
+    public record Entry(long[] shape, float[] floats, byte[] bytes) {
+        public long length() {
+            return bytes != null ? bytes.length : floats.length;
+        }
+    }
+
+    /** A minibatch: its input arrays, then one label array per graph output. */
+    public record Batch(List<Entry> entries, int inputs) {
+        /** The network-unit floats of entry {@code i} (8-bit entries divided by 255). */
+        public float[] floats(int i) {
+            Entry e = entries.get(i);
+            if (e.floats() != null) {
+                return e.floats();
+            }
+            float[] f = new float[e.bytes().length];
+            for (int k = 0; k < f.length; k++) {
+                f[k] = (e.bytes()[k] & 0xff) / 255f;
+            }
+            return f;
+        }
+
+        /** The minibatch exactly as stored (8-bit arrays as UINT8). */
+        public MultiDataSet stored() {
+            INDArray[] all = new INDArray[entries.size()];
+            for (int i = 0; i < all.length; i++) {
+                Entry e = entries.get(i);
+                all[i] = e.floats() != null ? Nd4j.create(e.floats(), e.shape(), 'c')
+                        : Nd4j.create(e.bytes(), e.shape(), DataType.UINT8);
+            }
+            return new MultiDataSet(java.util.Arrays.copyOfRange(all, 0, inputs),
+                    java.util.Arrays.copyOfRange(all, inputs, all.length));
+        }
+    }
+
+    /**
+     * Which arrays of a task's examples hold 8-bit levels exactly (stored as UINT8, a quarter of the bytes): the
+     * clean image, the stored LR and JPEG images, in RGB; luma, upsampled and Lab arrays stay float.
+     */
+    static boolean[] eightBit(PrepConfig cfg) {
+        boolean rgb = cfg.colors() == 3;
+        return switch (cfg.task()) {
+            case RESCALE -> new boolean[] {true, true, true};
+            case SR -> new boolean[] {rgb, rgb};
+            case SR_UPSAMPLED -> new boolean[] {false, rgb};
+            case JPEG -> new boolean[] {rgb, rgb};
+            case COLORIZE -> new boolean[] {false, false};
+            case COLOR_EMBED -> new boolean[] {true, false, true};
+        };
+    }
+
     /** The examples of {@code patches}, in order, as one minibatch. */
-    public static MultiDataSet batch(List<PhotoPatcher.SourcePatch> patches, PrepConfig cfg) {
+    public static Batch batch(List<PhotoPatcher.SourcePatch> patches, PrepConfig cfg) {
         List<Examples.Example> ex = new ArrayList<>(patches.size());
         for (PhotoPatcher.SourcePatch p : patches) {
             ex.add(Examples.make(cfg.task().task(), new Examples.Degradation(cfg.scale(), cfg.colors(), p.quality()),
                     p.image()));
         }
-        return new MultiDataSet(new INDArray[] {Examples.inputs(ex, cfg.layout())}, Examples.labels(ex, cfg.layout()));
+        int outputs = ex.get(0).labels().size();
+        boolean[] u8 = eightBit(cfg);
+        List<Entry> entries = new ArrayList<>();
+        for (int k = 0; k <= outputs; k++) {
+            List<Planes> ps = new ArrayList<>(ex.size());
+            for (Examples.Example e : ex) {
+                ps.add(k == 0 ? e.input() : e.labels().get(k - 1));
+            }
+            Planes f = ps.get(0);
+            long[] shape = cfg.layout() == CNN2DFormat.NHWC
+                    ? new long[] {ps.size(), f.height(), f.width(), f.channels()}
+                    : new long[] {ps.size(), f.channels(), f.height(), f.width()};
+            float[] flat = interleave(ps, cfg.layout());
+            entries.add(u8[k] ? new Entry(shape, null, levels(flat, cfg.task().configName(), k)) : new Entry(shape, flat, null));
+        }
+        return new Batch(entries, 1);
     }
 
-    /** The serialized bytes of {@code mds}. */
-    public static byte[] bytes(MultiDataSet mds) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try {
-            mds.save(bos);
+    /** Network values that are k/255 as the bytes k; anything else is a bug in the task table. */
+    private static byte[] levels(float[] v, String task, int array) {
+        byte[] out = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            float k = Math.round(v[i] * 255f);
+            if (k < 0 || k > 255 || k / 255f != v[i]) {
+                throw new IllegalStateException("Array " + array + " of task " + task + " holds " + v[i]
+                        + ", not an 8-bit level: it cannot be stored as UINT8.");
+            }
+            out[i] = (byte) k;
+        }
+        return out;
+    }
+
+    /** Planes of one shape, stacked in {@code layout} order. */
+    static float[] interleave(List<Planes> ps, CNN2DFormat layout) {
+        Planes f = ps.get(0);
+        int c = f.channels();
+        int hw = f.height() * f.width();
+        float[] out = new float[ps.size() * c * hw];
+        for (int n = 0; n < ps.size(); n++) {
+            float[] d = ps.get(n).data();
+            if (d.length != c * hw) {
+                throw new IllegalArgumentException("Examples of one batch differ in shape.");
+            }
+            int base = n * c * hw;
+            if (layout == CNN2DFormat.NCHW || c == 1) {
+                System.arraycopy(d, 0, out, base, c * hw);
+            } else {
+                for (int ch = 0; ch < c; ch++) {
+                    int src = ch * hw;
+                    for (int i = 0; i < hw; i++) {
+                        out[base + i * c + ch] = d[src + i];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The bytes {@link MultiDataSet#save} writes for {@code b.stored()} (no masks). */
+    public static byte[] bytes(Batch b) {
+        long total = 64;
+        for (Entry e : b.entries()) {
+            total += (e.floats() != null ? 4 : 1) * e.length() + 256;
+        }
+        ByteArrayOutputStream bos = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 16, total));
+        try (DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(bos, 1 << 16))) {
+            dos.writeInt(b.inputs());
+            dos.writeInt(b.entries().size() - b.inputs());
+            dos.writeInt(0);
+            dos.writeInt(0);
+            for (Entry e : b.entries()) {
+                boolean f = e.floats() != null;
+                Nd4j.getShapeInfoProvider().createShapeInformation(e.shape(), 'c', f ? DataType.FLOAT : DataType.UINT8)
+                        .getFirst().write(dos);
+                dos.writeUTF("MIXED_DATA_TYPES");
+                dos.writeLong(e.length());
+                dos.writeUTF(f ? "FLOAT" : "UBYTE");
+                if (f) {
+                    ByteBuffer bb = ByteBuffer.allocate(4 * e.floats().length).order(ByteOrder.BIG_ENDIAN);
+                    bb.asFloatBuffer().put(e.floats());
+                    dos.write(bb.array());
+                } else {
+                    dos.write(e.bytes());
+                }
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return bos.toByteArray();
     }
 
-    /** Writes {@code data} to {@code file}: a temporary sibling first, then a rename (replacing nothing). */
+    /**
+     * Writes {@code data} to {@code file}: a temporary sibling first, then a rename. On the local filesystem
+     * the raw one is used (no .crc side files: the data is written once and read whole).
+     */
     public static void writeAtomically(Path file, byte[] data, Configuration conf) throws IOException {
         FileSystem fs = file.getFileSystem(conf);
+        if (fs instanceof LocalFileSystem local) {
+            fs = local.getRaw();
+        }
         Path tmp = new Path(file.getParent(), "_tmp." + file.getName() + "." + UUID.randomUUID());
         try (OutputStream out = fs.create(tmp, true)) {
             out.write(data);

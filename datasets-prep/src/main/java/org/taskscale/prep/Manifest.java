@@ -11,6 +11,8 @@ import java.util.Map;
  * @param modelTask the model task the examples feed ({@code RESCALING}, ...)
  * @param inputShape one example's input, {@code [C, H, W]}
  * @param labelShapes one example's labels, {@code [C, H, W]} each, in graph output order
+ * @param storage how each array (input, then labels) is stored: {@code uint8} (8-bit levels, value x 255; read
+ *     with {@link PrepData}) or {@code float32} (network units)
  * @param counts inputs, accepted, rejected, ignored, patches, train/valid patches, files and photos
  * @param inputChannelMean mean of each input channel over all written examples (network units)
  * @param inputListSha256 hash of the sorted photo list
@@ -18,7 +20,7 @@ import java.util.Map;
  */
 public record Manifest(int formatVersion, String task, String modelTask, int scale, int jpegQuality, int jpegQualityMax,
                        int colors, int patchSize, String layout, int minibatch, long seed, List<Long> inputShape,
-                       List<List<Long>> labelShapes, Map<String, Long> counts, List<Double> inputChannelMean,
+                       List<List<Long>> labelShapes, List<String> storage, Map<String, Long> counts, List<Double> inputChannelMean,
                        String trainDir, String validDir, String inputListSha256, String config) {
     public static final String FILE = "manifest.json";
     public static final int FORMAT_VERSION = 1;

@@ -17,39 +17,25 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
 import scala.Tuple2;
 
 /**
  * The prep job: photos on any Hadoop filesystem to pre-batched training files. Each photo is read and decoded
- * once on an executor and cut into augmented 8-bit patches; the patches of each split are put in a
- * pseudo-random order by a hash of (seed, path, patch index), cut into minibatches in that order, turned into
- * the task's examples and written as {@link MultiDataSet} files. Output: {@code train/batch-NNNNNN.bin},
+ * once on an executor and cut into augmented 8-bit patches; the patches of each split are numbered in
+ * photo-path order, put in a pseudo-random order by a seeded permutation of those numbers, cut into minibatches
+ * in that order, turned into the task's examples and written as {@link MultiDataSet} files. Output: {@code train/batch-NNNNNN.bin},
  * {@code valid/batch-NNNNNN.bin}, {@code manifest.json}, {@code rejects.csv}, {@code config.conf}.
  */
 public final class PrepJob {
     private PrepJob() {}
-
-    /** Orders patches by their hash, then path and index (a total order: identical output for any partitioning). */
-    record PatchKey(long hash, String path, int index) implements Comparable<PatchKey>, Serializable {
-        @Override
-        public int compareTo(PatchKey o) {
-            int c = Long.compare(hash, o.hash);
-            if (c == 0) {
-                c = path.compareTo(o.path);
-            }
-            return c != 0 ? c : Integer.compare(index, o.index);
-        }
-    }
 
     /** One photo's fate, as collected on the driver. */
     record Summary(String path, boolean valid, int patches, String reason, String detail) implements Serializable {}
@@ -88,12 +74,14 @@ public final class PrepJob {
         LongAccumulator photosDone = jsc.sc().longAccumulator("photos done");
         LongAccumulator patchesMade = jsc.sc().longAccumulator("patches made");
         PhotoPatcher patcher = new PhotoPatcher(cfg);
-        JavaRDD<PhotoPatcher.Outcome> outcomes = jsc.parallelize(photos, parts).map(path -> {
-            PhotoPatcher.Outcome o = readAndPatch(path, patcher, confMap.value());
+        List<Integer> ordinals = java.util.stream.IntStream.range(0, photos.size()).boxed().toList();
+        Broadcast<List<String>> photoList = jsc.broadcast(photos);
+        JavaRDD<PhotoPatcher.Outcome> outcomes = jsc.parallelize(ordinals, parts).map(i -> {
+            PhotoPatcher.Outcome o = readAndPatch(photoList.value().get(i), patcher, confMap.value());
             photosDone.add(1);
             patchesMade.add(o.patches().size());
             return o;
-        }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        }).persist(StorageLevel.MEMORY_AND_DISK());
 
         Progress progress = new Progress(out, photos.size(), photosDone, patchesMade);
         progress.start();
@@ -106,7 +94,6 @@ public final class PrepJob {
         }
         progress.report();
 
-        int[] labelChannels = null;
         Map<String, Long> counts = new LinkedHashMap<>();
         long rejected = summaries.stream().filter(s -> s.reason() != null).count();
         counts.put("inputs", (long) photos.size());
@@ -122,7 +109,8 @@ public final class PrepJob {
         for (boolean valid : new boolean[] {false, true}) {
             String split = valid ? "valid" : "train";
             long n = summaries.stream().filter(s -> s.valid() == valid).mapToLong(Summary::patches).sum();
-            long files = writeSplit(jsc, outcomes, valid, new Path(outDir, split), cfg, confMap, parts, channelSums, values, out);
+            long files = writeSplit(jsc, outcomes, summaries, valid, new Path(outDir, split), cfg, confMap, parts,
+                    channelSums, values, out);
             counts.put(split + "-photos", summaries.stream().filter(s -> s.valid() == valid && s.reason() == null).count());
             counts.put(split + "-patches", n);
             counts.put(split + "-files", files);
@@ -139,6 +127,7 @@ public final class PrepJob {
         Manifest m = new Manifest(Manifest.FORMAT_VERSION, cfg.task().configName(), cfg.task().task().name(),
                 cfg.task().scales() ? cfg.scale() : 1, cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(),
                 cfg.patchSize(), cfg.layout().name(), cfg.minibatch(), cfg.seed(), shapes.input(), shapes.labels(),
+                storage(cfg),
                 counts, mean, "train", "valid", sha256(photos), TaskscaleConfig.render(config, false));
         BatchWriter.writeAtomically(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
         BatchWriter.writeAtomically(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
@@ -166,6 +155,14 @@ public final class PrepJob {
         private static List<Long> box(long[] a) {
             return java.util.Arrays.stream(a).boxed().toList();
         }
+    }
+
+    private static List<String> storage(PrepConfig cfg) {
+        List<String> s = new ArrayList<>();
+        for (boolean b : BatchWriter.eightBit(cfg)) {
+            s.add(b ? "uint8" : "float32");
+        }
+        return s;
     }
 
     private static void prepareOutput(FileSystem fs, Path dir, boolean overwrite) throws IOException {
@@ -204,49 +201,71 @@ public final class PrepJob {
         return patcher.patch(path, bytes);
     }
 
-    /** Writes one split's batch files; returns how many. */
-    private static long writeSplit(JavaSparkContext jsc, JavaRDD<PhotoPatcher.Outcome> outcomes, boolean valid, Path dir,
-                                   PrepConfig cfg, Broadcast<Map<String, String>> confMap, int parts,
-                                   DoubleAccumulator[] channelSums, LongAccumulator values, PrintWriter out)
+    /**
+     * Writes one split's batch files; returns how many. The split's patches are numbered in photo-path order
+     * (the driver knows each photo's patch count), shuffled by a seeded {@link Permutation} of those numbers,
+     * and minibatch b holds positions [bB, (b+1)B): one shuffle of the patch data, and the same files for any
+     * partitioning.
+     */
+    private static long writeSplit(JavaSparkContext jsc, JavaRDD<PhotoPatcher.Outcome> outcomes, List<Summary> summaries,
+                                   boolean valid, Path dir, PrepConfig cfg, Broadcast<Map<String, String>> confMap,
+                                   int parts, DoubleAccumulator[] channelSums, LongAccumulator values, PrintWriter out)
             throws IOException {
         FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
         fs.mkdirs(dir);
-        JavaPairRDD<PatchKey, PhotoPatcher.SourcePatch> keyed = outcomes.filter(o -> o.valid() == valid && !o.rejected())
-                .flatMapToPair(o -> o.patches().stream()
-                        .map(p -> new Tuple2<>(new PatchKey(p.key(), p.path(), p.index()), p)).iterator());
+        Map<String, Long> starts = new HashMap<>();
+        long n = 0;
+        for (Summary s : summaries) {  // summaries are in photo-path order
+            if (s.valid() == valid && s.reason() == null) {
+                starts.put(s.path(), n);
+                n += s.patches();
+            }
+        }
+        if (n == 0) {
+            out.printf(Locale.ROOT, "prep: %s: no patches%n", valid ? "valid" : "train");
+            out.flush();
+            return 0;
+        }
+        Broadcast<Map<String, Long>> first = jsc.broadcast(starts);
+        Permutation perm = new Permutation(n, Hashing.combine(cfg.seed(), valid ? 2 : 1));
         long b = cfg.minibatch();
         String dirName = dir.toString();
         LongAccumulator written = jsc.sc().longAccumulator("files written");
-        keyed.sortByKey(true, parts).values().zipWithIndex()
-                .mapToPair(t -> new Tuple2<>(t._2() / b, new Tuple2<>(t._2(), t._1())))
+        outcomes.filter(o -> o.valid() == valid && !o.rejected())
+                .flatMapToPair(o -> {
+                    long base = first.value().get(o.path());
+                    return o.patches().stream().map(p -> {
+                        long pos = perm.apply(base + p.index());
+                        return new Tuple2<>(pos / b, new Tuple2<>(pos, p));
+                    }).iterator();
+                })
                 .groupByKey(parts)
                 .foreach(batch -> {
                     List<Tuple2<Long, PhotoPatcher.SourcePatch>> items = new ArrayList<>();
                     batch._2().forEach(items::add);
                     items.sort((x, y) -> Long.compare(x._1(), y._1()));
-                    MultiDataSet mds = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
-                    org.nd4j.linalg.api.ndarray.INDArray in = mds.getFeatures(0);
-                    int axis = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC ? 3 : 1;
-                    for (int c = 0; c < channelSums.length; c++) {
-                        channelSums[c].add(in.get(channelIndex(axis, c)).sumNumber().doubleValue());
+                    BatchWriter.Batch made = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
+                    float[] in = made.floats(0);
+                    int channels = channelSums.length;
+                    boolean nhwc = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+                    long per = in.length / channels;
+                    double[] sums = new double[channels];
+                    long plane = made.entries().get(0).shape()[2] * made.entries().get(0).shape()[3];  // H*W (NCHW)
+                    for (int i = 0; i < in.length; i++) {
+                        sums[nhwc ? i % channels : (int) ((i / plane) % channels)] += in[i];
                     }
-                    values.add(in.length() / in.size(axis));
+                    for (int c = 0; c < channels; c++) {
+                        channelSums[c].add(sums[c]);
+                    }
+                    values.add(per);
                     Path file = new Path(dirName, String.format(Locale.ROOT, "batch-%06d.bin", batch._1()));
-                    BatchWriter.writeAtomically(file, BatchWriter.bytes(mds), fromMap(confMap.value()));
+                    BatchWriter.writeAtomically(file, BatchWriter.bytes(made), fromMap(confMap.value()));
                     written.add(1);
                 });
         long files = written.value();
         out.printf(Locale.ROOT, "prep: %s: %d batch files in %s%n", valid ? "valid" : "train", files, dir);
         out.flush();
         return files;
-    }
-
-    private static org.nd4j.linalg.indexing.INDArrayIndex[] channelIndex(int axis, int c) {
-        org.nd4j.linalg.indexing.INDArrayIndex[] idx = {org.nd4j.linalg.indexing.NDArrayIndex.all(),
-            org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-            org.nd4j.linalg.indexing.NDArrayIndex.all()};
-        idx[axis] = org.nd4j.linalg.indexing.NDArrayIndex.point(c);
-        return idx;
     }
 
     static String rejectsCsv(List<Summary> summaries) {

@@ -30,6 +30,11 @@ import org.w3c.dom.NodeList;
  * standard Huffman tables, and 4:2:0 chroma subsampling for colour (libjpeg's and PIL's default).
  */
 public final class ImageEncoder {
+    static {
+        // in-memory streams: ImageIO's default caches every encode in a temporary file
+        ImageIO.setUseCache(false);
+    }
+
     private ImageEncoder() {}
 
     /** Writes an 8-bit PNG (grey or RGB) to {@code path}, replacing it. */

@@ -65,11 +65,13 @@ public final class ModelRegistry {
         return a.configure(m, updater);
     }
 
-    /** The initialised network of {@code m}. */
+    /** The initialised network of {@code m}: the same seed gives the same weights. */
     public static ComputationGraph build(ModelConfig m, IUpdater updater) {
         ComputationGraph g = new ComputationGraph(configure(m, updater));
-        g.init();
-        return g;
+        return TorchInit.withSeed(m.seed(), () -> {
+            g.init();
+            return g;
+        });
     }
 
     /** The initialised network of {@code m} with Adam at 1e-4 (benchmarks, tests, parameter counts). */

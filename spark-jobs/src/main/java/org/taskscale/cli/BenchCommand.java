@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchPrepCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -80,37 +80,47 @@ public final class BenchCommand implements Runnable {
             if (!Files.isRegularFile(script)) {
                 throw new UserException("The PyTorch peer script " + script + " is missing: pass --peer-script.");
             }
-            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), model, Double.toString(seconds));
-            pb.environment().put("THREADS", Integer.toString(threads()));
-            pb.redirectErrorStream(true);
-            try {
-                Process p = pb.start();
-                String last = null;
-                Double value = null;
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    Pattern pat = Pattern.compile(Pattern.quote(key) + "=([0-9.]+)");
-                    while ((line = r.readLine()) != null) {
-                        last = line;
-                        Matcher m = pat.matcher(line);
-                        if (m.find()) {
-                            value = Double.parseDouble(m.group(1));
-                            out.println("  peer: " + line);
-                            out.flush();
-                        }
+            return runScript(python, script, List.of(model, Double.toString(seconds)),
+                    Pattern.compile(Pattern.quote(key) + "=([0-9.]+)"), out);
+        }
+    }
+
+    /**
+     * Runs a peer script with {@code THREADS} set, echoes the line matching {@code value} (its group 1 is the
+     * figure) and returns that figure; fails with the last line the script printed.
+     */
+    static double runScript(String python, Path script, List<String> args, Pattern value, PrintWriter out) {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("THREADS", Integer.toString(threads()));
+        pb.redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            String last = null;
+            Double v = null;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    last = line;
+                    Matcher m = value.matcher(line);
+                    if (m.find()) {
+                        v = Double.parseDouble(m.group(1));
+                        out.println("  peer: " + line);
+                        out.flush();
                     }
                 }
-                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || value == null) {
-                    throw new UserException("The PyTorch peer failed (" + python + " " + script + " " + model + "): "
-                            + (last == null ? "no output" : last) + ". Is python3-torch installed?");
-                }
-                return value;
-            } catch (IOException e) {
-                throw new UserException("Cannot run the PyTorch peer with " + python + ": " + e.getMessage() + ".");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UserException("Interrupted while the PyTorch peer ran.");
             }
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || v == null) {
+                throw new UserException("The peer failed (" + String.join(" ", cmd) + "): "
+                        + (last == null ? "no output" : last) + ". Are python3-torch and python3-pil installed?");
+            }
+            return v;
+        } catch (IOException e) {
+            throw new UserException("Cannot run the peer with " + python + ": " + e.getMessage() + ".");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("Interrupted while the peer ran.");
         }
     }
 

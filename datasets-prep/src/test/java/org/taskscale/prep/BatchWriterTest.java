@@ -1,0 +1,52 @@
+package org.taskscale.prep;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.image.ImageDecoder;
+
+/** The bulk serialiser writes exactly MultiDataSet.save's bytes, for every task and both layouts. */
+class BatchWriterTest {
+    @Test
+    void bytesEqualMultiDataSetSaveForEveryTaskAndLayout() throws Exception {
+        var img = new ImageDecoder().decode(Corpus.SAMPLES.resolve("coffee.png"));
+        for (PrepTask task : PrepTask.values()) {
+            for (String layout : List.of("NHWC", "NCHW")) {
+                PrepConfig cfg = PrepConfig.from(TaskscaleConfig.load(null, Map.of("taskscale.prep.task", task.configName(),
+                        "taskscale.prep.layout", layout, "taskscale.prep.patch-size", "12")));
+                PhotoPatcher patcher = new PhotoPatcher(cfg);
+                List<PhotoPatcher.SourcePatch> patches = new ArrayList<>(patcher.patch("coffee.png",
+                        java.nio.file.Files.readAllBytes(Corpus.SAMPLES.resolve("coffee.png"))).patches().subList(0, 3));
+                BatchWriter.Batch b = BatchWriter.batch(patches, cfg);
+                MultiDataSet mds = b.stored();
+                ByteArrayOutputStream ref = new ByteArrayOutputStream();
+                mds.save(ref);
+                byte[] ours = BatchWriter.bytes(b);
+                assertArrayEquals(ref.toByteArray(), ours, task + " " + layout);
+                // read back in network units: equal to the examples made directly
+                MultiDataSet back = PrepData.read(new ByteArrayInputStream(ours));
+                assertEquals(task.task().outputs().size(), back.numLabelsArrays(), task + " labels");
+                List<org.taskscale.data.Examples.Example> direct = new ArrayList<>();
+                for (PhotoPatcher.SourcePatch p : patches) {
+                    direct.add(org.taskscale.data.Examples.make(task.task(), new org.taskscale.data.Examples.Degradation(
+                            cfg.scale(), cfg.colors(), p.quality()), p.image()));
+                }
+                var layoutFormat = org.deeplearning4j.nn.conf.CNN2DFormat.valueOf(layout);
+                assertEquals(org.taskscale.data.Examples.inputs(direct, layoutFormat), back.getFeatures(0), task + " input");
+                org.nd4j.linalg.api.ndarray.INDArray[] labels = org.taskscale.data.Examples.labels(direct, layoutFormat);
+                for (int k = 0; k < labels.length; k++) {
+                    assertEquals(labels[k], back.getLabels(k), task + " label " + k);
+                }
+            }
+        }
+    }
+}
