@@ -42,14 +42,35 @@ public final class PhotoPatcher implements Serializable {
         this.cfg = cfg;
     }
 
-    /** True if the photo belongs to the validation split (a hash of its path, independent of the seed). */
-    public static boolean isValidation(String path, double validFraction) {
-        return Hashing.unit(Hashing.combine(Hashing.of(path), 0x76616c6964L)) < validFraction;
+    private static double splitHash(String path) {
+        return Hashing.unit(Hashing.combine(Hashing.of(path), 0x76616c6964L));
     }
 
-    /** Decodes and cuts {@code bytes}, the content of {@code path}. Never throws for bad image data. */
-    public Outcome patch(String path, byte[] bytes) {
-        boolean valid = isValidation(path, cfg.validFraction());
+    /**
+     * Which photos form the validation split: those whose path hash (independent of the seed) falls below
+     * {@code fraction}; if that picks none of two or more photos while the fraction is positive, the one with the
+     * smallest hash, so that a small collection still validates.
+     */
+    public static boolean[] validation(java.util.List<String> photos, double fraction) {
+        boolean[] v = new boolean[photos.size()];
+        int any = 0;
+        int min = -1;
+        for (int i = 0; i < v.length; i++) {
+            double h = splitHash(photos.get(i));
+            v[i] = h < fraction;
+            any += v[i] ? 1 : 0;
+            if (min < 0 || h < splitHash(photos.get(min))) {
+                min = i;
+            }
+        }
+        if (any == 0 && fraction > 0 && v.length >= 2) {
+            v[min] = true;
+        }
+        return v;
+    }
+
+    /** Decodes and cuts {@code bytes}, the content of {@code path} (a validation photo if {@code valid}). */
+    public Outcome patch(String path, byte[] bytes, boolean valid) {
         Image img;
         try {
             img = new ImageDecoder(cfg.maxPixels()).decode(bytes, path).toRgb();

@@ -76,8 +76,10 @@ public final class PrepJob {
         PhotoPatcher patcher = new PhotoPatcher(cfg);
         List<Integer> ordinals = java.util.stream.IntStream.range(0, photos.size()).boxed().toList();
         Broadcast<List<String>> photoList = jsc.broadcast(photos);
+        Broadcast<boolean[]> validation = jsc.broadcast(PhotoPatcher.validation(photos, cfg.validFraction()));
         JavaRDD<PhotoPatcher.Outcome> outcomes = jsc.parallelize(ordinals, parts).map(i -> {
-            PhotoPatcher.Outcome o = readAndPatch(photoList.value().get(i), patcher, confMap.value());
+            PhotoPatcher.Outcome o = readAndPatch(photoList.value().get(i), validation.value()[i], patcher,
+                    confMap.value());
             photosDone.add(1);
             patchesMade.add(o.patches().size());
             return o;
@@ -181,24 +183,25 @@ public final class PrepJob {
         fs.mkdirs(dir);
     }
 
-    private static PhotoPatcher.Outcome readAndPatch(String path, PhotoPatcher patcher, Map<String, String> conf) {
+    private static PhotoPatcher.Outcome readAndPatch(String path, boolean valid, PhotoPatcher patcher,
+                                                     Map<String, String> conf) {
         byte[] bytes;
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(fromMap(conf));
             long len = fs.getFileStatus(p).getLen();
             if (len > Integer.MAX_VALUE - 16) {
-                return new PhotoPatcher.Outcome(path, false, List.of(), "too_many_pixels", "the file is " + len
+                return new PhotoPatcher.Outcome(path, valid, List.of(), "too_many_pixels", "the file is " + len
                         + " bytes, over 2 GiB");
             }
             try (InputStream in = fs.open(p)) {
                 bytes = in.readAllBytes();
             }
         } catch (IOException | RuntimeException e) {
-            return new PhotoPatcher.Outcome(path, PhotoPatcher.isValidation(path, 0), List.of(), "io_error",
+            return new PhotoPatcher.Outcome(path, valid, List.of(), "io_error",
                     e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        return patcher.patch(path, bytes);
+        return patcher.patch(path, bytes, valid);
     }
 
     /**

@@ -25,7 +25,7 @@ class BatchWriterTest {
                         "taskscale.prep.layout", layout, "taskscale.prep.patch-size", "12")));
                 PhotoPatcher patcher = new PhotoPatcher(cfg);
                 List<PhotoPatcher.SourcePatch> patches = new ArrayList<>(patcher.patch("coffee.png",
-                        java.nio.file.Files.readAllBytes(Corpus.SAMPLES.resolve("coffee.png"))).patches().subList(0, 3));
+                        java.nio.file.Files.readAllBytes(Corpus.SAMPLES.resolve("coffee.png")), false).patches().subList(0, 3));
                 BatchWriter.Batch b = BatchWriter.batch(patches, cfg);
                 MultiDataSet mds = b.stored();
                 ByteArrayOutputStream ref = new ByteArrayOutputStream();
