@@ -83,7 +83,7 @@ public final class PrepJob {
             photosDone.add(1);
             patchesMade.add(o.patches().size());
             return o;
-        }).persist(StorageLevel.MEMORY_AND_DISK());
+        }).persist(StorageLevel.MEMORY_AND_DISK_SER());
 
         Progress progress = new Progress(out, photos.size(), photosDone, patchesMade);
         progress.start();

@@ -88,7 +88,7 @@ final class BenchPrepCommand implements Callable<Integer> {
                 o.put("taskscale.prep.task", "jpeg");
                 o.put("taskscale.prep.patch-size", Integer.toString(patch));
                 o.put("taskscale.prep.jpeg-quality", Integer.toString(quality));
-                o.put("taskscale.prep.patches-per-image", Integer.toString(master.equals("warm-up") ? 8 : perImage));
+                o.put("taskscale.prep.patches-per-image", Integer.toString(master.equals("warm-up") ? Math.max(1, perImage / 3) : perImage));
                 o.put("taskscale.prep.valid-fraction", "0");
                 Config c = TaskscaleConfig.load(null, o);
                 long t0 = System.nanoTime();
