@@ -1,0 +1,135 @@
+package org.taskscale.train;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * A run directory on any Hadoop filesystem: {@code config.conf}, {@code checkpoints/iter-N.zip} + {@code .json}
+ * (the JSON is written after the model, so it marks a complete checkpoint), {@code metrics.csv} and
+ * {@code model.zip} (the best model so far). Every file is written under a temporary name, then renamed.
+ */
+final class RunDir {
+    /** A checkpoint that loaded: the network with its updater state, and the training state. */
+    record Loaded(String name, ComputationGraph net, TrainState state) {}
+
+    private final Path root;
+    private final FileSystem fs;
+
+    RunDir(String dir, Configuration conf) throws IOException {
+        Path p = new Path(dir);
+        FileSystem f = p.getFileSystem(conf);
+        this.fs = f instanceof LocalFileSystem local ? local.getRaw() : f;
+        this.root = fs.makeQualified(p);
+        fs.mkdirs(checkpoints());
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path checkpoints() {
+        return new Path(root, "checkpoints");
+    }
+
+    /** Writes {@code data} to a temporary sibling, then renames it over {@code file}. */
+    void replace(Path file, byte[] data) throws IOException {
+        Path tmp = new Path(file.getParent(), "_tmp." + file.getName() + "." + UUID.randomUUID());
+        try (OutputStream out = fs.create(tmp, true)) {
+            out.write(data);
+        }
+        if (fs.exists(file)) {
+            fs.delete(file, false);
+        }
+        if (!fs.rename(tmp, file)) {
+            throw new IOException("Could not rename " + tmp + " to " + file + ".");
+        }
+    }
+
+    void writeString(String name, String text) throws IOException {
+        replace(new Path(root, name), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    String readString(String name) throws IOException {
+        Path p = new Path(root, name);
+        if (!fs.exists(p)) {
+            return null;
+        }
+        try (InputStream in = fs.open(p)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static byte[] zip(ComputationGraph net) throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, bos, true);
+        return bos.toByteArray();
+    }
+
+    /** Saves a checkpoint (model and updater first, then the state that marks it complete). */
+    String save(ComputationGraph net, TrainState state) throws IOException {
+        String name = String.format(java.util.Locale.ROOT, "iter-%010d", state.iteration());
+        replace(new Path(checkpoints(), name + ".zip"), zip(net));
+        replace(new Path(checkpoints(), name + ".json"), state.json().getBytes(StandardCharsets.UTF_8));
+        return name;
+    }
+
+    /** Complete checkpoints, newest first. */
+    List<String> names() throws IOException {
+        FileStatus[] st = fs.listStatus(checkpoints(), p -> p.getName().matches("iter-\\d+\\.json"));
+        return Arrays.stream(st).map(s -> s.getPath().getName().replace(".json", ""))
+                .sorted(Comparator.reverseOrder()).toList();
+    }
+
+    /** The newest checkpoint that loads; each that does not is reported and skipped. */
+    Loaded latest(PrintWriter out) throws IOException {
+        for (String name : names()) {
+            try {
+                TrainState state;
+                try (InputStream in = fs.open(new Path(checkpoints(), name + ".json"))) {
+                    state = TrainState.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+                byte[] zip;
+                try (InputStream in = fs.open(new Path(checkpoints(), name + ".zip"))) {
+                    zip = in.readAllBytes();
+                }
+                ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), true);
+                return new Loaded(name, net, state);
+            } catch (Exception | OutOfMemoryError e) {
+                out.printf("train: checkpoint %s cannot be loaded (%s): skipped%n", new Path(checkpoints(), name),
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                out.flush();
+            }
+        }
+        return null;
+    }
+
+    /** Deletes all but the newest {@code keep} checkpoints. */
+    void prune(int keep) throws IOException {
+        List<String> names = new ArrayList<>(names());
+        for (String old : names.subList(Math.min(keep, names.size()), names.size())) {
+            fs.delete(new Path(checkpoints(), old + ".json"), false);
+            fs.delete(new Path(checkpoints(), old + ".zip"), false);
+        }
+    }
+
+    boolean hasCheckpoints() throws IOException {
+        return fs.exists(checkpoints()) && fs.listStatus(checkpoints()).length > 0;
+    }
+}

@@ -1,0 +1,43 @@
+package org.taskscale.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.taskscale.prep.PrepData;
+
+/** Trains in this process, one batch file after another (mode = single; the reference for bench spark). */
+final class SingleProcessTrainer implements Trainer {
+    private final ComputationGraph net;
+    private final Configuration conf;
+
+    SingleProcessTrainer(ComputationGraph net, Configuration conf) {
+        this.net = net;
+        this.conf = conf;
+    }
+
+    @Override
+    public void fit(List<String> batchFiles) {
+        for (String f : batchFiles) {
+            Path p = new Path(f);
+            try (InputStream in = p.getFileSystem(conf).open(p)) {
+                net.fit(PrepData.read(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the batch file " + f + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public ComputationGraph network() {
+        return net;
+    }
+
+    @Override
+    public double score() {
+        return net.score();
+    }
+}

@@ -1,0 +1,51 @@
+package org.taskscale.train;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.taskscale.prep.PrepData;
+
+/**
+ * dl4j-spark parameter averaging over the executors: each call hands the batch files to {@code fitPaths}, workers
+ * load them with {@link PrepData}, fit {@code averaging-frequency} minibatches each, and the driver averages the
+ * parameters (and updater state).
+ */
+final class SparkAveragingTrainer implements Trainer {
+    private final JavaSparkContext sc;
+    private final SparkComputationGraph spark;
+    private final int workers;
+
+    SparkAveragingTrainer(JavaSparkContext sc, ComputationGraph net, TrainConfig t, int minibatch, String exportDir) {
+        this.sc = sc;
+        this.workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+        // numWorkers given explicitly: dl4j-spark M2's fitPaths on a graph otherwise asks a null wrapper for it
+        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, minibatch)
+                .batchSizePerWorker(minibatch).averagingFrequency(t.averagingFrequency())
+                .workerPrefetchNumBatches(t.prefetch()).rddTrainingApproach(RDDTrainingApproach.Direct)
+                .exportDirectory(exportDir).rngSeed(t.seed()).build();
+        this.spark = new SparkComputationGraph(sc, net, tm);
+    }
+
+    /** Files per call that make whole averaging rounds. */
+    int roundFiles(int averagingFrequency) {
+        return workers * averagingFrequency;
+    }
+
+    @Override
+    public void fit(List<String> batchFiles) {
+        spark.fitPaths(sc.parallelize(batchFiles, Math.min(workers, batchFiles.size())), new PrepData());
+    }
+
+    @Override
+    public ComputationGraph network() {
+        return spark.getNetwork();
+    }
+
+    @Override
+    public double score() {
+        return spark.getScore();
+    }
+}

@@ -1,0 +1,280 @@
+package org.taskscale.train;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
+import org.taskscale.config.ConfigException;
+import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.models.Architecture;
+import org.taskscale.models.ModelConfig;
+import org.taskscale.models.ModelRegistry;
+import org.taskscale.prep.Manifest;
+
+/**
+ * The training job: a prep output, a registered architecture, an optimiser and a budget in; a run directory
+ * with checkpoints, metrics and the best model out. A run directory that holds a checkpoint resumes from the
+ * newest one that loads (epoch, position in the epoch's file order, iteration, updater state).
+ */
+public final class TrainJob {
+    private TrainJob() {}
+
+    static final String METRICS_HEADER = "iteration,epoch,loss,learning_rate,samples_per_s,valid_psnr_y,valid_ssim_y,"
+            + "baseline_psnr_y,baseline_ssim_y,lr_psnr_y";
+
+    /** Runs training; returns the final state. {@code fresh}: refuse to reuse a run directory with checkpoints. */
+    public static TrainState run(Config config, JavaSparkContext sc, boolean fresh, PrintWriter out) throws IOException {
+        TrainConfig t = TrainConfig.from(config);
+        ModelConfig m = ModelConfig.from(config);
+        Architecture arch = ModelRegistry.get(m.name());
+        Configuration conf = sc != null ? sc.hadoopConfiguration() : new Configuration();
+        Path data = new Path(t.data());
+        FileSystem dfs = data.getFileSystem(conf);
+        Manifest manifest = readManifest(dfs, data);
+        check(manifest, arch, m);
+        List<String> train = batchFiles(dfs, new Path(data, manifest.trainDir()));
+        List<String> valid = batchFiles(dfs, new Path(data, manifest.validDir()));
+        if (train.isEmpty()) {
+            throw new ConfigException(TrainConfig.PATH + ".data: " + data + " has no training batch files.");
+        }
+        if (t.validBatches() > 0 && valid.size() > t.validBatches()) {
+            valid = valid.subList(0, t.validBatches());
+        }
+        RunDir run = new RunDir(t.runDir(), conf);
+        String hash = hash(config.getConfig("taskscale.model").root().render(com.typesafe.config.ConfigRenderOptions.concise())
+                + manifest.inputListSha256());
+        ComputationGraph net;
+        TrainState state;
+        RunDir.Loaded loaded = run.hasCheckpoints() ? run.latest(out) : null;
+        if (loaded != null && fresh) {
+            throw new ConfigException("The run directory " + run.root() + " already holds checkpoints and --fresh was"
+                    + " given: choose another taskscale.train.experiment or remove it.");
+        }
+        if (loaded != null) {
+            if (!loaded.state().configHash().equals(hash)) {
+                throw new ConfigException("The checkpoint " + loaded.name() + " in " + run.root() + " was trained with"
+                        + " another taskscale.model block or data; use another taskscale.train.experiment.");
+            }
+            net = loaded.net();
+            state = loaded.state();
+            out.printf(Locale.ROOT, "train: resuming %s from %s (epoch %d, iteration %d)%n", run.root(), loaded.name(),
+                    state.epoch() + 1, state.iteration());
+        } else {
+            net = ModelRegistry.build(m, updater(t));
+            state = TrainState.start(hash);
+            out.printf(Locale.ROOT, "train: new run %s: %s, %,d parameters%n", run.root(), m.name(), net.numParams());
+        }
+        run.writeString("config.conf", TaskscaleConfig.render(config, false));
+        List<String> metrics = new ArrayList<>();
+        String old = run.readString("metrics.csv");
+        if (old != null) {
+            metrics.addAll(old.lines().skip(1).toList());
+        }
+        out.printf(Locale.ROOT, "train: %d training and %d validation batch files of %d (%s, patch %d), mode %s%n",
+                train.size(), valid.size(), manifest.minibatch(), manifest.task(), manifest.patchSize(), t.mode());
+        out.flush();
+
+        try (Trainer trainer = t.mode().equals("spark")
+                ? new SparkAveragingTrainer(sc, net, t, manifest.minibatch(), run.root() + "/export")
+                : new SingleProcessTrainer(net, conf)) {
+            int chunk = trainer instanceof SparkAveragingTrainer s ? s.roundFiles(t.averagingFrequency()) : 8;
+            long start = System.nanoTime();
+            long lastCheckpoint = start;
+            long lastValid = start;
+            long lastCheckpointIteration = state.iteration();
+            boolean stop = false;
+            while (!stop && !budgetDone(t, state, start)) {
+                List<String> order = order(train, t.seed(), state.epoch());
+                while (state.fileInEpoch() < order.size() && !budgetDone(t, state, start)) {
+                    int n = Math.min(chunk, order.size() - state.fileInEpoch());
+                    if (t.iterations() > 0) {
+                        n = (int) Math.min(n, t.iterations() - state.iteration());
+                    }
+                    long c0 = System.nanoTime();
+                    trainer.fit(order.subList(state.fileInEpoch(), state.fileInEpoch() + n));
+                    double secs = (System.nanoTime() - c0) / 1e9;
+                    state = state.advanced(n, (long) n * manifest.minibatch());
+                    double rate = n * manifest.minibatch() / secs;
+                    double lr = t.learningRate() * (t.lrDecayIterations() > 0
+                            ? Math.pow(t.lrDecayFactor(), state.iteration() / t.lrDecayIterations()) : 1);
+                    metrics.add(String.format(Locale.ROOT, "%d,%d,%.6g,%.6g,%.2f,,,,,", state.iteration(), state.epoch() + 1,
+                            trainer.score(), lr, rate));
+                    out.printf(Locale.ROOT, "train: epoch %d, iteration %d, loss %.5g, %.1f samples/s, %s%s%n",
+                            state.epoch() + 1, state.iteration(), trainer.score(), rate, eta(t, state, start, train.size()),
+                            state.validations().isEmpty() ? "" : String.format(Locale.ROOT, ", last valid PSNR-Y %.2f dB",
+                                    state.validations().get(state.validations().size() - 1).psnrY()));
+                    out.flush();
+                    long now = System.nanoTime();
+                    if (t.validMinutes() > 0 && now - lastValid > t.validMinutes() * 60e9 && !valid.isEmpty()) {
+                        state = validate(trainer.network(), valid, arch, m, manifest, conf, state, run, metrics, out);
+                        lastValid = System.nanoTime();
+                    }
+                    boolean due = (t.checkpointIterations() > 0
+                            && state.iteration() - lastCheckpointIteration >= t.checkpointIterations())
+                            || (t.checkpointMinutes() > 0 && now - lastCheckpoint > t.checkpointMinutes() * 60e9);
+                    if (due) {
+                        checkpoint(run, trainer.network(), state, metrics, t, out);
+                        lastCheckpoint = System.nanoTime();
+                        lastCheckpointIteration = state.iteration();
+                    }
+                }
+                if (state.fileInEpoch() >= order.size()) {
+                    if (!valid.isEmpty()) {
+                        state = validate(trainer.network(), valid, arch, m, manifest, conf, state, run, metrics, out);
+                        lastValid = System.nanoTime();
+                    }
+                    state = state.nextEpoch();
+                } else {
+                    stop = true;
+                }
+                checkpoint(run, trainer.network(), state, metrics, t, out);
+                lastCheckpoint = System.nanoTime();
+                lastCheckpointIteration = state.iteration();
+            }
+            if (state.validations().isEmpty() || run.readString("model.zip") == null) {
+                run.replace(new Path(run.root(), "model.zip"), RunDir.zip(trainer.network()));
+            }
+            out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; best validation PSNR-Y %.2f dB; model %s%n",
+                    state.epoch(), state.iteration(), state.bestPsnr(), new Path(run.root(), "model.zip"));
+            out.flush();
+        }
+        return state;
+    }
+
+    private static TrainState validate(ComputationGraph net, List<String> valid, Architecture arch, ModelConfig m,
+                                       Manifest manifest, Configuration conf, TrainState state, RunDir run,
+                                       List<String> metrics, PrintWriter out) throws IOException {
+        Validation.Result r = Validation.run(net, valid, arch.task(), manifest.scale(), m.layout(), conf,
+                state.iteration(), state.epoch() + 1);
+        if (r == null) {
+            return state;
+        }
+        boolean best = Double.isNaN(state.bestPsnr()) || r.psnrY() > state.bestPsnr();
+        TrainState next = state.validated(r);
+        metrics.add(String.format(Locale.ROOT, "%d,%d,,,,%.4f,%.5f,%.4f,%.5f,%s", r.iteration(), r.epoch(), r.psnrY(),
+                r.ssimY(), r.baselinePsnrY(), r.baselineSsimY(),
+                Double.isNaN(r.lrPsnrY()) ? "" : String.format(Locale.ROOT, "%.4f", r.lrPsnrY())));
+        out.printf(Locale.ROOT, "train: validation at iteration %d: PSNR-Y %.2f dB (baseline %.2f, %+.2f), SSIM-Y %.4f"
+                        + " (baseline %.4f)%s%s%n", r.iteration(), r.psnrY(), r.baselinePsnrY(), r.psnrY() - r.baselinePsnrY(),
+                r.ssimY(), r.baselineSsimY(), Double.isNaN(r.lrPsnrY()) ? ""
+                        : String.format(Locale.ROOT, ", LR preview %.2f dB vs bicubic LR", r.lrPsnrY()),
+                best ? " (best so far: model.zip)" : "");
+        out.flush();
+        if (best) {
+            run.replace(new Path(run.root(), "model.zip"), RunDir.zip(net));
+        }
+        return next;
+    }
+
+    private static void checkpoint(RunDir run, ComputationGraph net, TrainState state, List<String> metrics,
+                                   TrainConfig t, PrintWriter out) throws IOException {
+        run.writeString("metrics.csv", METRICS_HEADER + "\n" + String.join("\n", metrics) + (metrics.isEmpty() ? "" : "\n"));
+        String name = run.save(net, state);
+        run.prune(t.keep());
+        out.printf(Locale.ROOT, "train: checkpoint %s%n", name);
+        out.flush();
+    }
+
+    private static boolean budgetDone(TrainConfig t, TrainState s, long start) {
+        return (t.epochs() > 0 && s.epoch() >= t.epochs()) || (t.iterations() > 0 && s.iteration() >= t.iterations())
+                || (t.minutes() > 0 && System.nanoTime() - start > t.minutes() * 60e9);
+    }
+
+    private static String eta(TrainConfig t, TrainState s, long start, int filesPerEpoch) {
+        double secs = (System.nanoTime() - start) / 1e9;
+        if (t.minutes() > 0) {
+            return String.format(Locale.ROOT, "%.0f s left", Math.max(0, t.minutes() * 60 - secs));
+        }
+        long total = t.iterations() > 0 ? t.iterations() : (long) t.epochs() * filesPerEpoch;
+        return String.format(Locale.ROOT, "%d/%d iterations", s.iteration(), total);
+    }
+
+    /** The epoch's file order: a shuffle seeded by the seed and the epoch (the same on resume). */
+    static List<String> order(List<String> files, long seed, int epoch) {
+        List<String> o = new ArrayList<>(files);
+        Collections.shuffle(o, new Random(seed * 1_000_003L + epoch));
+        return o;
+    }
+
+    static IUpdater updater(TrainConfig t) {
+        ISchedule s = t.lrDecayIterations() > 0
+                ? new StepSchedule(ScheduleType.ITERATION, t.learningRate(), t.lrDecayFactor(), t.lrDecayIterations())
+                : null;
+        if (t.optimizer().equals("sgd")) {
+            return s != null ? new Nesterovs(s, 0.9) : new Nesterovs(t.learningRate(), 0.9);
+        }
+        return s != null ? new Adam(s) : new Adam(t.learningRate());
+    }
+
+    static Manifest readManifest(FileSystem fs, Path data) throws IOException {
+        Path p = new Path(data, Manifest.FILE);
+        if (!fs.exists(p)) {
+            throw new ConfigException(TrainConfig.PATH + ".data: " + data + " is not a prep output (no manifest.json).");
+        }
+        try (InputStream in = fs.open(p)) {
+            return Manifest.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The prep output must feed the architecture: same task, input channels, scale and layout. */
+    static void check(Manifest man, Architecture arch, ModelConfig m) {
+        List<String> problems = new ArrayList<>();
+        if (!man.modelTask().equals(arch.task().name())) {
+            problems.add("it holds " + man.modelTask() + " examples (prep task " + man.task() + "), " + m.name()
+                    + " learns " + arch.task());
+        }
+        if (man.inputShape().get(0) != arch.inputChannels(m)) {
+            problems.add("its inputs have " + man.inputShape().get(0) + " channels, " + m.name() + " takes "
+                    + arch.inputChannels(m));
+        }
+        boolean scaling = arch.scales().stream().anyMatch(s -> s > 1);
+        if (scaling && man.scale() != m.scale()) {
+            problems.add("it was made for scale " + man.scale() + ", taskscale.model.scale is " + m.scale());
+        }
+        if (!man.layout().equals(m.layout().name())) {
+            problems.add("its layout is " + man.layout() + ", taskscale.model.layout is " + m.layout());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException("The prep output does not fit model " + m.name() + ": " + String.join("; ", problems)
+                    + ".");
+        }
+    }
+
+    static List<String> batchFiles(FileSystem fs, Path dir) throws IOException {
+        if (!fs.exists(dir)) {
+            return List.of();
+        }
+        FileStatus[] st = fs.listStatus(dir, p -> p.getName().matches("batch-\\d+\\.bin"));
+        return Arrays.stream(st).map(s -> s.getPath().toString()).sorted().toList();
+    }
+
+    static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.taskscale.train;
+
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * The one interface training code sees of the distributed trainer: fit some batch files, give back the network.
+ * dl4j-spark stays behind it ({@link SparkAveragingTrainer}), so another trainer could replace it.
+ */
+public interface Trainer extends AutoCloseable {
+    /** Trains on the batch files (paths on any Hadoop filesystem), in order where the trainer can keep it. */
+    void fit(List<String> batchFiles);
+
+    /** The current network (on the driver). */
+    ComputationGraph network();
+
+    /** The loss of the last minibatch or averaging round. */
+    double score();
+
+    @Override
+    default void close() {}
+}
