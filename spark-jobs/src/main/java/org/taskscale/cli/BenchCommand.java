@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchPrepCommand.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchPrepCommand.class, BenchSparkCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -42,6 +42,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Resume from the newest checkpoint (the default; stated for scripts).")
     boolean resume;
 
+    @Option(names = "--load", description = "Start a new run from this model zip (any Hadoop filesystem).")
+    String load;
+
+    @Option(names = "--valid-only", description = "Only validate the model (resumed checkpoint or --load) on the"
+            + " prep output's valid/ split; no training.")
+    boolean validOnly;
+
     @Option(names = "--master", description = "Spark master (default: the launcher's or spark-submit's).")
     String master;
 
@@ -72,12 +79,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig t = TrainConfig.from(c);  // bad values fail here, before Spark starts
         ModelConfig.from(c);
-        if (t.mode().equals("single")) {
-            TrainJob.run(c, null, fresh, out);
+        TrainJob.Options opts = new TrainJob.Options(fresh, load, validOnly);
+        if (t.mode().equals("single") || validOnly) {
+            TrainJob.run(c, null, opts, out);
             return 0;
         }
         try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
-            TrainJob.run(c, jsc, fresh, out);
+            TrainJob.run(c, jsc, opts, out);
         }
         return 0;
     }

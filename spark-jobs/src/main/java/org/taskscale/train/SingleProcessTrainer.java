@@ -10,11 +10,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.taskscale.prep.PrepData;
 
 /** Trains in this process, one batch file after another (mode = single; the reference for bench spark). */
-final class SingleProcessTrainer implements Trainer {
+public final class SingleProcessTrainer implements Trainer {
     private final ComputationGraph net;
     private final Configuration conf;
 
-    SingleProcessTrainer(ComputationGraph net, Configuration conf) {
+    public SingleProcessTrainer(ComputationGraph net, Configuration conf) {
         this.net = net;
         this.conf = conf;
     }

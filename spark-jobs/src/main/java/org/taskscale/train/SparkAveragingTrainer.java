@@ -13,12 +13,12 @@ import org.taskscale.prep.PrepData;
  * load them with {@link PrepData}, fit {@code averaging-frequency} minibatches each, and the driver averages the
  * parameters (and updater state).
  */
-final class SparkAveragingTrainer implements Trainer {
+public final class SparkAveragingTrainer implements Trainer {
     private final JavaSparkContext sc;
     private final SparkComputationGraph spark;
     private final int workers;
 
-    SparkAveragingTrainer(JavaSparkContext sc, ComputationGraph net, TrainConfig t, int minibatch, String exportDir) {
+    public SparkAveragingTrainer(JavaSparkContext sc, ComputationGraph net, TrainConfig t, int minibatch, String exportDir) {
         this.sc = sc;
         this.workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
         // numWorkers given explicitly: dl4j-spark M2's fitPaths on a graph otherwise asks a null wrapper for it
@@ -30,7 +30,7 @@ final class SparkAveragingTrainer implements Trainer {
     }
 
     /** Files per call that make whole averaging rounds. */
-    int roundFiles(int averagingFrequency) {
+    public int roundFiles(int averagingFrequency) {
         return workers * averagingFrequency;
     }
 

@@ -43,8 +43,22 @@ public final class TrainJob {
     static final String METRICS_HEADER = "iteration,epoch,loss,learning_rate,samples_per_s,valid_psnr_y,valid_ssim_y,"
             + "baseline_psnr_y,baseline_ssim_y,lr_psnr_y";
 
+    /**
+     * How a run starts: {@code fresh} refuses a run directory with checkpoints; {@code load} starts a new run from
+     * a model zip (TAR's --load); {@code validOnly} only validates the loaded model (TAR's --valid_only).
+     */
+    public record Options(boolean fresh, String load, boolean validOnly) {
+        public static final Options DEFAULT = new Options(false, null, false);
+    }
+
     /** Runs training; returns the final state. {@code fresh}: refuse to reuse a run directory with checkpoints. */
     public static TrainState run(Config config, JavaSparkContext sc, boolean fresh, PrintWriter out) throws IOException {
+        return run(config, sc, new Options(fresh, null, false), out);
+    }
+
+    /** Runs training (or only validation) as {@code opts} says; returns the final state. */
+    public static TrainState run(Config config, JavaSparkContext sc, Options opts, PrintWriter out) throws IOException {
+        boolean fresh = opts.fresh();
         TrainConfig t = TrainConfig.from(config);
         ModelConfig m = ModelConfig.from(config);
         Architecture arch = ModelRegistry.get(m.name());
@@ -80,10 +94,32 @@ public final class TrainJob {
             state = loaded.state();
             out.printf(Locale.ROOT, "train: resuming %s from %s (epoch %d, iteration %d)%n", run.root(), loaded.name(),
                     state.epoch() + 1, state.iteration());
+        } else if (opts.load() != null) {
+            Path lp = new Path(opts.load());
+            try (InputStream in = lp.getFileSystem(conf).open(lp)) {
+                net = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(in, true);
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("--load " + opts.load() + ": not a model this build can read (" + e.getMessage()
+                        + ").");
+            }
+            state = TrainState.start(hash);
+            out.printf(Locale.ROOT, "train: new run %s from %s, %,d parameters%n", run.root(), opts.load(), net.numParams());
         } else {
             net = ModelRegistry.build(m, updater(t));
             state = TrainState.start(hash);
             out.printf(Locale.ROOT, "train: new run %s: %s, %,d parameters%n", run.root(), m.name(), net.numParams());
+        }
+        if (opts.validOnly()) {
+            if (valid.isEmpty()) {
+                throw new ConfigException(TrainConfig.PATH + ".data: " + data + " has no validation batch files.");
+            }
+            Validation.Result r = Validation.run(net, valid, arch.task(), manifest.scale(), m.layout(), conf,
+                    state.iteration(), state.epoch() + 1);
+            out.printf(Locale.ROOT, "valid: %d examples: PSNR-Y %.2f dB (baseline %.2f, %+.2f), SSIM-Y %.4f (baseline %.4f)%s%n",
+                    r.examples(), r.psnrY(), r.baselinePsnrY(), r.psnrY() - r.baselinePsnrY(), r.ssimY(), r.baselineSsimY(),
+                    Double.isNaN(r.lrPsnrY()) ? "" : String.format(Locale.ROOT, ", LR preview %.2f dB", r.lrPsnrY()));
+            out.flush();
+            return state.validated(r);
         }
         run.writeString("config.conf", TaskscaleConfig.render(config, false));
         List<String> metrics = new ArrayList<>();
@@ -261,7 +297,7 @@ public final class TrainJob {
         }
     }
 
-    static List<String> batchFiles(FileSystem fs, Path dir) throws IOException {
+    public static List<String> batchFiles(FileSystem fs, Path dir) throws IOException {
         if (!fs.exists(dir)) {
             return List.of();
         }
