@@ -175,7 +175,22 @@ public final class TaskscaleConfig {
         if (reference.hasPath(ROOT + ".config.open-paths")) {
             open.addAll(reference.getStringList(ROOT + ".config.open-paths"));
         }
+        emptyObjects(reference.getObject(ROOT), ROOT, open);
         return open;
+    }
+
+    /** An empty object in a reference.conf (such as {@code lr-multipliers {}}) is a free-form map: its keys are open. */
+    private static void emptyObjects(com.typesafe.config.ConfigObject obj, String path, Set<String> open) {
+        for (Map.Entry<String, com.typesafe.config.ConfigValue> e : obj.entrySet()) {
+            if (e.getValue() instanceof com.typesafe.config.ConfigObject child) {
+                String p = path + "." + e.getKey();
+                if (child.isEmpty()) {
+                    open.add(p);
+                } else {
+                    emptyObjects(child, p, open);
+                }
+            }
+        }
     }
 
     private static String originOf(Config config, String key) {

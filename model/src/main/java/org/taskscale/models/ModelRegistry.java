@@ -74,6 +74,34 @@ public final class ModelRegistry {
         });
     }
 
+    /**
+     * The initialised network of {@code m} with some layers' learning rates multiplied (layer name -> factor, on
+     * top of the architecture's own, such as arcnn's half-rate last layer). An unknown layer name fails.
+     */
+    public static ComputationGraph build(ModelConfig m, IUpdater updater, java.util.Map<String, Double> lrMultipliers) {
+        ComputationGraphConfiguration conf = configure(m, updater);
+        for (java.util.Map.Entry<String, Double> e : lrMultipliers.entrySet()) {
+            if (!(conf.getVertices().get(e.getKey()) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv)
+                    || !(lv.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer layer)) {
+                throw new ConfigException("lr-multipliers: " + m.name() + " has no trainable layer '" + e.getKey()
+                        + "'; its layers: " + String.join(", ", conf.getVertices().entrySet().stream()
+                        .filter(v -> v.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex x
+                                && x.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer)
+                        .map(java.util.Map.Entry::getKey).sorted().toList()) + ".");
+            }
+            if (!(e.getValue() > 0)) {
+                throw new ConfigException("lr-multipliers." + e.getKey() + " must be positive, not " + e.getValue() + ".");
+            }
+            IUpdater own = layer.getIUpdater() != null ? layer.getIUpdater() : updater;
+            layer.setIUpdater(ScaledLearningRate.scale(own, e.getValue()));
+        }
+        ComputationGraph g = new ComputationGraph(conf);
+        return TorchInit.withSeed(m.seed(), () -> {
+            g.init();
+            return g;
+        });
+    }
+
     /** The initialised network of {@code m} with Adam at 1e-4 (benchmarks, tests, parameter counts). */
     public static ComputationGraph build(ModelConfig m) {
         return build(m, new Adam(1e-4));

@@ -201,6 +201,17 @@ class ModelZooTest {
         assertEquals(1e-4, last, 1e-12);
     }
 
+    @Test
+    void learningRateMultipliersScaleNamedLayersAndRejectUnknownOnes() {
+        ComputationGraph g = ModelRegistry.build(small("edsr"), new Adam(1e-3), java.util.Map.of("tail", 0.1, "head", 2.0));
+        assertEquals(1e-4, ((BaseLayer) g.getLayer("tail").conf().getLayer()).getIUpdater().getLearningRate(5, 0), 1e-12);
+        assertEquals(2e-3, ((BaseLayer) g.getLayer("head").conf().getLayer()).getIUpdater().getLearningRate(5, 0), 1e-12);
+        assertEquals(1e-3, ((BaseLayer) g.getLayer("body_end").conf().getLayer()).getIUpdater().getLearningRate(5, 0), 1e-12);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ModelRegistry.build(small("edsr"), new Adam(1e-3), java.util.Map.of("tial", 0.1)));
+        assertTrue(e.getMessage().contains("tial") && e.getMessage().contains("tail"), e.getMessage());
+    }
+
     static List<Image> photos() throws Exception {
         ImageDecoder dec = new ImageDecoder();
         List<Image> out = new ArrayList<>();

@@ -105,7 +105,7 @@ public final class TrainJob {
             state = TrainState.start(hash);
             out.printf(Locale.ROOT, "train: new run %s from %s, %,d parameters%n", run.root(), opts.load(), net.numParams());
         } else {
-            net = ModelRegistry.build(m, updater(t));
+            net = ModelRegistry.build(m, updater(t), lrMultipliers(config));
             state = TrainState.start(hash);
             out.printf(Locale.ROOT, "train: new run %s: %s, %,d parameters%n", run.root(), m.name(), net.numParams());
         }
@@ -251,6 +251,19 @@ public final class TrainJob {
         List<String> o = new ArrayList<>(files);
         Collections.shuffle(o, new Random(seed * 1_000_003L + epoch));
         return o;
+    }
+
+    static java.util.Map<String, Double> lrMultipliers(Config config) {
+        java.util.Map<String, Double> m = new java.util.TreeMap<>();
+        Config c = config.getConfig(TrainConfig.PATH + ".lr-multipliers");
+        for (var e : c.entrySet()) {
+            try {
+                m.put(e.getKey().replace("\"", ""), c.getDouble(e.getKey()));
+            } catch (com.typesafe.config.ConfigException ex) {
+                throw new ConfigException(TrainConfig.PATH + ".lr-multipliers." + e.getKey() + " must be a number.");
+            }
+        }
+        return m;
     }
 
     static IUpdater updater(TrainConfig t) {
