@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,18 +17,23 @@ import org.taskscale.config.ConfigException;
 
 /**
  * The photo list of a prep run: every file under the input paths or globs (recursively) and in the list file,
- * on any Hadoop filesystem, as fully qualified paths, sorted and without duplicates. Hidden files ('.', '_') are
- * skipped; files whose extension is not a photo's are counted as ignored.
+ * on any Hadoop filesystem, without duplicates. Each photo has a key, its path relative to the input that found
+ * it (a list file's entries: the path as written): random choices and the split depend on the key, so the same
+ * collection gives the same patches wherever it is stored. Photos are ordered by key. Hidden files ('.', '_')
+ * are skipped; files whose extension is not a photo's are counted as ignored.
  */
 public final class PhotoLister {
-    /** The photos, and how many other files were skipped. */
-    public record Listing(List<String> photos, long ignored) {}
+    /** A photo: its fully qualified path and its location-independent key. */
+    public record Photo(String path, String key) {}
+
+    /** The photos (by key), and how many other files were skipped. */
+    public record Listing(List<Photo> photos, long ignored) {}
 
     private PhotoLister() {}
 
     public static Listing list(List<String> inputs, String listFile, List<String> extensions, Configuration conf)
             throws IOException {
-        TreeSet<String> photos = new TreeSet<>();
+        java.util.Map<String, Photo> photos = new java.util.HashMap<>();
         long[] ignored = {0};
         for (String in : inputs) {
             Path p = new Path(in);
@@ -40,12 +44,16 @@ public final class PhotoLister {
             }
             for (FileStatus st : matches) {
                 if (st.isDirectory()) {
+                    String root = fs.makeQualified(st.getPath()).toString();
                     RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
                     while (it.hasNext()) {
-                        add(it.next().getPath(), fs, photos, extensions, ignored);
+                        Path f = it.next().getPath();
+                        String q = fs.makeQualified(f).toString();
+                        add(f, q.startsWith(root + "/") ? q.substring(root.length() + 1) : f.getName(), fs, photos,
+                                extensions, ignored);
                     }
                 } else {
-                    add(st.getPath(), fs, photos, extensions, ignored);
+                    add(st.getPath(), st.getPath().getName(), fs, photos, extensions, ignored);
                 }
             }
         }
@@ -62,15 +70,19 @@ public final class PhotoLister {
                     if (!line.isEmpty() && !line.startsWith("#")) {
                         Path p = new Path(line);
                         // listed files are taken as given (a missing one becomes a reject, not a crash)
-                        photos.add(p.getFileSystem(conf).makeQualified(p).toString());
+                        String q = p.getFileSystem(conf).makeQualified(p).toString();
+                        photos.putIfAbsent(q, new Photo(q, line));
                     }
                 }
             }
         }
-        return new Listing(new ArrayList<>(photos), ignored[0]);
+        List<Photo> sorted = new ArrayList<>(photos.values());
+        sorted.sort(java.util.Comparator.comparing(Photo::key).thenComparing(Photo::path));
+        return new Listing(sorted, ignored[0]);
     }
 
-    private static void add(Path p, FileSystem fs, TreeSet<String> photos, List<String> extensions, long[] ignored) {
+    private static void add(Path p, String key, FileSystem fs, java.util.Map<String, Photo> photos,
+                            List<String> extensions, long[] ignored) {
         String name = p.getName();
         if (name.startsWith(".") || name.startsWith("_")) {
             return;
@@ -78,7 +90,8 @@ public final class PhotoLister {
         int dot = name.lastIndexOf('.');
         String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (extensions.contains(ext)) {
-            photos.add(fs.makeQualified(p).toString());
+            String q = fs.makeQualified(p).toString();
+            photos.putIfAbsent(q, new Photo(q, key));
         } else {
             ignored[0]++;
         }

@@ -42,16 +42,17 @@ public final class PhotoPatcher implements Serializable {
         this.cfg = cfg;
     }
 
-    private static double splitHash(String path) {
-        return Hashing.unit(Hashing.combine(Hashing.of(path), 0x76616c6964L));
+    private static double splitHash(String key) {
+        return Hashing.unit(Hashing.combine(Hashing.of(key), 0x76616c6964L));
     }
 
     /**
-     * Which photos form the validation split: those whose path hash (independent of the seed) falls below
+     * Which photos form the validation split: those whose key hash (independent of the seed) falls below
      * {@code fraction}; if that picks none of two or more photos while the fraction is positive, the one with the
      * smallest hash, so that a small collection still validates.
      */
-    public static boolean[] validation(java.util.List<String> photos, double fraction) {
+    public static boolean[] validation(java.util.List<String> keys, double fraction) {
+        java.util.List<String> photos = keys;
         boolean[] v = new boolean[photos.size()];
         int any = 0;
         int min = -1;
@@ -69,8 +70,16 @@ public final class PhotoPatcher implements Serializable {
         return v;
     }
 
-    /** Decodes and cuts {@code bytes}, the content of {@code path} (a validation photo if {@code valid}). */
+    /** Decodes and cuts {@code bytes}, the content of {@code path} (key {@code path}). */
     public Outcome patch(String path, byte[] bytes, boolean valid) {
+        return patch(path, path, bytes, valid);
+    }
+
+    /**
+     * Decodes and cuts {@code bytes}, the content of {@code path}; the random choices follow the seed and the
+     * photo's {@code key} (a validation photo if {@code valid}).
+     */
+    public Outcome patch(String path, String key, byte[] bytes, boolean valid) {
         Image img;
         try {
             img = new ImageDecoder(cfg.maxPixels()).decode(bytes, path).toRgb();
@@ -84,7 +93,7 @@ public final class PhotoPatcher implements Serializable {
             return new Outcome(path, valid, List.of(), "too_small", img.width() + "x" + img.height()
                     + " is smaller than the " + p + "x" + p + " patch");
         }
-        long photoSeed = Hashing.combine(cfg.seed(), Hashing.of(path));
+        long photoSeed = Hashing.combine(cfg.seed(), Hashing.of(key));
         SplittableRandom rng = new SplittableRandom(photoSeed);
         if (cfg.rescaleProbability() > 0 && rng.nextDouble() < cfg.rescaleProbability()) {
             double f = cfg.rescaleFactors().get(rng.nextInt(cfg.rescaleFactors().size()));

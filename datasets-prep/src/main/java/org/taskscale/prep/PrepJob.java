@@ -30,7 +30,7 @@ import scala.Tuple2;
 /**
  * The prep job: photos on any Hadoop filesystem to pre-batched training files. Each photo is read and decoded
  * once on an executor and cut into augmented 8-bit patches; the patches of each split are numbered in
- * photo-path order, put in a pseudo-random order by a seeded permutation of those numbers, cut into minibatches
+ * photo-key order, put in a pseudo-random order by a seeded permutation of those numbers, cut into minibatches
  * in that order, turned into the task's examples and written as {@link MultiDataSet} files. Output: {@code train/batch-NNNNNN.bin},
  * {@code valid/batch-NNNNNN.bin}, {@code manifest.json}, {@code rejects.csv}, {@code config.conf}.
  */
@@ -58,7 +58,8 @@ public final class PrepJob {
         prepareOutput(outFs, outDir, cfg.overwrite());
 
         PhotoLister.Listing listing = PhotoLister.list(inputs, cfg.listFile(), cfg.extensions(), hconf);
-        List<String> photos = listing.photos();
+        List<String> photos = listing.photos().stream().map(PhotoLister.Photo::path).toList();
+        List<String> keys = listing.photos().stream().map(PhotoLister.Photo::key).toList();
         if (photos.isEmpty()) {
             throw new ConfigException("taskscale.prep.inputs: no photos under " + inputs + " (extensions "
                     + cfg.extensions() + ").");
@@ -76,10 +77,11 @@ public final class PrepJob {
         PhotoPatcher patcher = new PhotoPatcher(cfg);
         List<Integer> ordinals = java.util.stream.IntStream.range(0, photos.size()).boxed().toList();
         Broadcast<List<String>> photoList = jsc.broadcast(photos);
-        Broadcast<boolean[]> validation = jsc.broadcast(PhotoPatcher.validation(photos, cfg.validFraction()));
+        Broadcast<List<String>> photoKeys = jsc.broadcast(keys);
+        Broadcast<boolean[]> validation = jsc.broadcast(PhotoPatcher.validation(keys, cfg.validFraction()));
         JavaRDD<PhotoPatcher.Outcome> outcomes = jsc.parallelize(ordinals, parts).map(i -> {
-            PhotoPatcher.Outcome o = readAndPatch(photoList.value().get(i), validation.value()[i], patcher,
-                    confMap.value());
+            PhotoPatcher.Outcome o = readAndPatch(photoList.value().get(i), photoKeys.value().get(i),
+                    validation.value()[i], patcher, confMap.value());
             photosDone.add(1);
             patchesMade.add(o.patches().size());
             return o;
@@ -130,7 +132,7 @@ public final class PrepJob {
                 cfg.task().scales() ? cfg.scale() : 1, cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(),
                 cfg.patchSize(), cfg.layout().name(), cfg.minibatch(), cfg.seed(), shapes.input(), shapes.labels(),
                 storage(cfg),
-                counts, mean, "train", "valid", sha256(photos), TaskscaleConfig.render(config, false));
+                counts, mean, "train", "valid", sha256(keys), TaskscaleConfig.render(config, false));
         BatchWriter.writeAtomically(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
         BatchWriter.writeAtomically(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
         BatchWriter.writeAtomically(new Path(outDir, "config.conf"),
@@ -183,7 +185,7 @@ public final class PrepJob {
         fs.mkdirs(dir);
     }
 
-    private static PhotoPatcher.Outcome readAndPatch(String path, boolean valid, PhotoPatcher patcher,
+    private static PhotoPatcher.Outcome readAndPatch(String path, String key, boolean valid, PhotoPatcher patcher,
                                                      Map<String, String> conf) {
         byte[] bytes;
         try {
@@ -201,11 +203,11 @@ public final class PrepJob {
             return new PhotoPatcher.Outcome(path, valid, List.of(), "io_error",
                     e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        return patcher.patch(path, bytes, valid);
+        return patcher.patch(path, key, bytes, valid);
     }
 
     /**
-     * Writes one split's batch files; returns how many. The split's patches are numbered in photo-path order
+     * Writes one split's batch files; returns how many. The split's patches are numbered in photo-key order
      * (the driver knows each photo's patch count), shuffled by a seeded {@link Permutation} of those numbers,
      * and minibatch b holds positions [bB, (b+1)B): one shuffle of the patch data, and the same files for any
      * partitioning.
@@ -218,7 +220,7 @@ public final class PrepJob {
         fs.mkdirs(dir);
         Map<String, Long> starts = new HashMap<>();
         long n = 0;
-        for (Summary s : summaries) {  // summaries are in photo-path order
+        for (Summary s : summaries) {  // summaries are in photo-key order
             if (s.valid() == valid && s.reason() == null) {
                 starts.put(s.path(), n);
                 n += s.patches();

@@ -115,6 +115,25 @@ class PrepJobTest {
             assertArrayEquals(a.get(k), b.get(k), k + " differs between local[1] and local[2] with 5 partitions");
         }
         assertEquals(Files.readString(dir.resolve("a/rejects.csv")), Files.readString(dir.resolve("b/rejects.csv")));
+        // the same collection stored elsewhere gives the same files (randomness follows paths relative to the input)
+        Path moved = dir.resolve("elsewhere/deeper/photos");
+        Files.createDirectories(moved.getParent());
+        try (var s = Files.walk(in)) {
+            for (Path f : s.toList()) {
+                Path t = moved.resolve(in.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(f, t);
+                }
+            }
+        }
+        run(config(moved, dir.resolve("m"), rescale), "local[2]");
+        Map<String, byte[]> mv = batches(dir.resolve("m"));
+        assertEquals(a.keySet(), mv.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k), mv.get(k), k + " differs when the photos are stored elsewhere");
+        }
         // another seed gives other patches
         Map<String, String> other = Map.of("taskscale.prep.task", "rescale", "taskscale.prep.seed", "8");
         run(config(in, dir.resolve("c"), other), "local[2]");
