@@ -24,47 +24,18 @@ import org.taskscale.layers.PixelLoss;
  * x4 is two x2 stages in each half, applied one after the other as TAR does; TAR reuses one x2 stage's weights
  * twice, here each stage has its own (a DL4J graph cannot share weights), which doubles the parameters.
  */
-final class Aetad implements Architecture {
+final class Aetad extends BaseArchitecture {
     enum Variant { SMALL, LARGE, SKIP }
 
     private final Variant variant;
 
     Aetad(Variant variant) {
-        this.variant = variant;
-    }
-
-    @Override
-    public String name() {
-        return "aetad-" + variant.name().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public String description() {
-        return switch (variant) {
+        super("aetad-" + variant.name().toLowerCase(Locale.ROOT), switch (variant) {
             case SMALL -> "TAD/TAR task-aware x2/x4 rescaler, 2 residual blocks per half (LR and HR outputs)";
             case LARGE -> "TAD/TAR task-aware x2/x4 rescaler, 4 residual blocks per half (LR and HR outputs)";
             case SKIP -> "TAR task-aware x2/x4 rescaler with bicubic skips around both halves (TAR's best)";
-        };
-    }
-
-    @Override
-    public Task task() {
-        return Task.RESCALING;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(2, 4);
-    }
-
-    @Override
-    public int inputChannels(ModelConfig m) {
-        return 3;
-    }
-
-    @Override
-    public int defaultPatch(ModelConfig m) {
-        return 96;
+        }, Task.RESCALING, Set.of(2, 4), 3, 96);
+        this.variant = variant;
     }
 
     private int blocks(ModelConfig m) {

@@ -13,35 +13,11 @@ import org.taskscale.layers.PixelLoss;
  * rounded to 8 bits (straight-through), and a decoder (3x3 conv, blocks inside a long skip, convs to 8 and 3
  * channels) restores the colours, output {@code rgb}. L1 losses, as TAR.
  */
-final class AetadColor implements Architecture {
-    @Override
-    public String name() {
-        return "aetad-color";
-    }
-
-    @Override
-    public String description() {
-        return "TAR task-aware colorization: RGB to an 8-bit grey embedding (luma guidance) and back to RGB";
-    }
-
-    @Override
-    public Task task() {
-        return Task.COLOR_EMBEDDING;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(1);
-    }
-
-    @Override
-    public int inputChannels(ModelConfig m) {
-        return 3;
-    }
-
-    @Override
-    public int defaultPatch(ModelConfig m) {
-        return 64;
+final class AetadColor extends BaseArchitecture {
+    AetadColor() {
+        super("aetad-color",
+                "TAR task-aware colorization: RGB to an 8-bit grey embedding (luma guidance) and back to RGB",
+                Task.COLOR_EMBEDDING, Set.of(1), 3, 64);
     }
 
     private static String body(NetBuilder b, String prefix, String in, int c, int blocks) {

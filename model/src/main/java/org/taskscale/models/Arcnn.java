@@ -13,35 +13,11 @@ import org.taskscale.layers.PixelLoss;
  * error summed over the minibatch, and the last layer trained at half the learning rate (the seed's optimiser
  * groups). {@code channels} sets the first stage's width (the others halve it).
  */
-final class Arcnn implements Architecture {
-    @Override
-    public String name() {
-        return "arcnn";
-    }
-
-    @Override
-    public String description() {
-        return "the seed's ARCNN-style JPEG artifact restorer (128/64/32 channels, PReLU, last layer at half LR)";
-    }
-
-    @Override
-    public Task task() {
-        return Task.JPEG_RESTORATION;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(1);
-    }
-
-    @Override
-    public int inputChannels(ModelConfig m) {
-        return m.colors();
-    }
-
-    @Override
-    public int defaultPatch(ModelConfig m) {
-        return 128;
+final class Arcnn extends BaseArchitecture {
+    Arcnn() {
+        super("arcnn",
+                "the seed's ARCNN-style JPEG artifact restorer (128/64/32 channels, PReLU, last layer at half LR)",
+                Task.JPEG_RESTORATION, Set.of(1), 0, 128);
     }
 
     @Override

@@ -12,35 +12,11 @@ import org.taskscale.layers.PixelLoss;
  * transposed convolutions back up, ReLU throughout, a linear 3x3 output; mean squared error. Patch sides must be
  * multiples of 4.
  */
-final class ColorizeBasic implements Architecture {
-    @Override
-    public String name() {
-        return "colorize-basic";
-    }
-
-    @Override
-    public String description() {
-        return "basic colorization: L in, ab out, a 10-layer encoder-decoder regressing in Lab (MSE)";
-    }
-
-    @Override
-    public Task task() {
-        return Task.COLORIZATION;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(1);
-    }
-
-    @Override
-    public int inputChannels(ModelConfig m) {
-        return 1;
-    }
-
-    @Override
-    public int defaultPatch(ModelConfig m) {
-        return 64;
+final class ColorizeBasic extends BaseArchitecture {
+    ColorizeBasic() {
+        super("colorize-basic",
+                "basic colorization: L in, ab out, a 10-layer encoder-decoder regressing in Lab (MSE)",
+                Task.COLORIZATION, Set.of(1), 1, 64);
     }
 
     @Override

@@ -15,35 +15,11 @@ import org.taskscale.layers.PixelLoss;
  * cross-entropy and annealed-mean decoding (so colours are less vivid, the known cost of regression); the 1/4-size ab map is brought to full size by a fixed bicubic x4 inside the graph (the paper
  * upsamples its output bilinearly). Patch sides must be multiples of 8.
  */
-final class ColorizeLarge implements Architecture {
-    @Override
-    public String name() {
-        return "colorize-large";
-    }
-
-    @Override
-    public String description() {
-        return "deeper colorization after Zhang et al. (23 convs, dilated middle), Lab regression (MSE)";
-    }
-
-    @Override
-    public Task task() {
-        return Task.COLORIZATION;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(1);
-    }
-
-    @Override
-    public int inputChannels(ModelConfig m) {
-        return 1;
-    }
-
-    @Override
-    public int defaultPatch(ModelConfig m) {
-        return 64;
+final class ColorizeLarge extends BaseArchitecture {
+    ColorizeLarge() {
+        super("colorize-large",
+                "deeper colorization after Zhang et al. (23 convs, dilated middle), Lab regression (MSE)",
+                Task.COLORIZATION, Set.of(1), 1, 64);
     }
 
     @Override

@@ -13,35 +13,11 @@ import org.taskscale.layers.PixelLoss;
  * model is 32 blocks, 256 channels, residual scale 0.1. EDSR's fixed mean shift (subtract the DIV2K RGB mean, add
  * it back) is left out: it is an input normalisation the head's bias absorbs.
  */
-final class Edsr implements Architecture {
-    @Override
-    public String name() {
-        return "edsr";
-    }
-
-    @Override
-    public String description() {
-        return "EDSR super-resolution x2/x3/x4 (baseline: 16 residual blocks, 64 channels, pixel-shuffle upsampler)";
-    }
-
-    @Override
-    public Task task() {
-        return Task.SUPER_RESOLUTION;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(2, 3, 4);
-    }
-
-    @Override
-    public int inputChannels(ModelConfig m) {
-        return m.colors();
-    }
-
-    @Override
-    public int defaultPatch(ModelConfig m) {
-        return 48;
+final class Edsr extends BaseArchitecture {
+    Edsr() {
+        super("edsr",
+                "EDSR super-resolution x2/x3/x4 (baseline: 16 residual blocks, 64 channels, pixel-shuffle upsampler)",
+                Task.SUPER_RESOLUTION, Set.of(2, 3, 4), 0, 48);
     }
 
     @Override

@@ -12,42 +12,14 @@ import org.taskscale.layers.PixelLoss;
  * to HR size by bicubic interpolation, as in the paper; on Y (colors = 1, the paper's setting) or RGB. One change:
  * 'same' padding keeps the output the input's size, where the paper's valid convolutions shrink it by 12 pixels.
  */
-final class Srcnn implements Architecture {
+final class Srcnn extends BaseArchitecture {
     private final int mapping;
 
     /** {@code mapping}: the middle kernel, 1 (9-1-5) or 5 (9-5-5). */
     Srcnn(int mapping) {
+        super(mapping == 1 ? "srcnn" : "srcnn-955", "SRCNN 9-" + mapping + "-5 super-resolution (64/32 channels) on the"
+                + " bicubic-upsampled image, Y or RGB", Task.SUPER_RESOLUTION_PREUPSAMPLED, Set.of(2, 3, 4), 0, 33);
         this.mapping = mapping;
-    }
-
-    @Override
-    public String name() {
-        return mapping == 1 ? "srcnn" : "srcnn-955";
-    }
-
-    @Override
-    public String description() {
-        return "SRCNN 9-" + mapping + "-5 super-resolution (64/32 channels) on the bicubic-upsampled image, Y or RGB";
-    }
-
-    @Override
-    public Task task() {
-        return Task.SUPER_RESOLUTION_PREUPSAMPLED;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(2, 3, 4);
-    }
-
-    @Override
-    public int inputChannels(ModelConfig m) {
-        return m.colors();
-    }
-
-    @Override
-    public int defaultPatch(ModelConfig m) {
-        return 33;
     }
 
     @Override
