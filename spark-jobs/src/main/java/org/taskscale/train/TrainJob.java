@@ -40,8 +40,8 @@ import org.taskscale.prep.Manifest;
 public final class TrainJob {
     private TrainJob() {}
 
-    static final String METRICS_HEADER = "iteration,epoch,loss,learning_rate,samples_per_s,valid_psnr_y,valid_ssim_y,"
-            + "baseline_psnr_y,baseline_ssim_y,lr_psnr_y";
+    static final String METRICS_HEADER = "iteration,epoch,loss,loss_terms,learning_rate,samples_per_s,valid_psnr_y,"
+            + "valid_ssim_y,baseline_psnr_y,baseline_ssim_y,lr_psnr_y";
 
     /**
      * How a run starts: {@code fresh} refuses a run directory with checkpoints; {@code load} starts a new run from
@@ -135,10 +135,12 @@ public final class TrainJob {
                 ? new SparkAveragingTrainer(sc, net, t, manifest.minibatch(), run.root() + "/export")
                 : new SingleProcessTrainer(net, conf)) {
             int chunk = trainer instanceof SparkAveragingTrainer s ? s.roundFiles(t.averagingFrequency()) : 8;
+            org.nd4j.linalg.dataset.MultiDataSet probe = probe(train.get(0), conf);
             long start = System.nanoTime();
             long lastCheckpoint = start;
             long lastValid = start;
             long lastCheckpointIteration = state.iteration();
+            long startIteration = state.iteration();
             boolean stop = false;
             while (!stop && !budgetDone(t, state, start)) {
                 List<String> order = order(train, t.seed(), state.epoch());
@@ -154,10 +156,12 @@ public final class TrainJob {
                     double rate = n * manifest.minibatch() / secs;
                     double lr = t.learningRate() * (t.lrDecayIterations() > 0
                             ? Math.pow(t.lrDecayFactor(), state.iteration() / t.lrDecayIterations()) : 1);
-                    metrics.add(String.format(Locale.ROOT, "%d,%d,%.6g,%.6g,%.2f,,,,,", state.iteration(), state.epoch() + 1,
-                            trainer.score(), lr, rate));
-                    out.printf(Locale.ROOT, "train: epoch %d, iteration %d, loss %.5g, %.1f samples/s, %s%s%n",
-                            state.epoch() + 1, state.iteration(), trainer.score(), rate, eta(t, state, start, train.size()),
+                    String terms = lossTerms(trainer.network(), probe, arch);
+                    metrics.add(String.format(Locale.ROOT, "%d,%d,%.6g,%s,%.6g,%.2f,,,,,", state.iteration(), state.epoch() + 1,
+                            trainer.score(), terms, lr, rate));
+                    out.printf(Locale.ROOT, "train: epoch %d, iteration %d, loss %.5g (%s), %.1f samples/s, %s%s%n",
+                            state.epoch() + 1, state.iteration(), trainer.score(), terms.replace(';', ' '), rate,
+                            eta(t, state, start, train.size(), startIteration),
                             state.validations().isEmpty() ? "" : String.format(Locale.ROOT, ", last valid PSNR-Y %.2f dB",
                                     state.validations().get(state.validations().size() - 1).psnrY()));
                     out.flush();
@@ -208,7 +212,7 @@ public final class TrainJob {
         }
         boolean best = Double.isNaN(state.bestPsnr()) || r.psnrY() > state.bestPsnr();
         TrainState next = state.validated(r);
-        metrics.add(String.format(Locale.ROOT, "%d,%d,,,,%.4f,%.5f,%.4f,%.5f,%s", r.iteration(), r.epoch(), r.psnrY(),
+        metrics.add(String.format(Locale.ROOT, "%d,%d,,,,,%.4f,%.5f,%.4f,%.5f,%s", r.iteration(), r.epoch(), r.psnrY(),
                 r.ssimY(), r.baselinePsnrY(), r.baselineSsimY(),
                 Double.isNaN(r.lrPsnrY()) ? "" : String.format(Locale.ROOT, "%.4f", r.lrPsnrY())));
         out.printf(Locale.ROOT, "train: validation at iteration %d: PSNR-Y %.2f dB (baseline %.2f, %+.2f), SSIM-Y %.4f"
@@ -237,13 +241,43 @@ public final class TrainJob {
                 || (t.minutes() > 0 && System.nanoTime() - start > t.minutes() * 60e9);
     }
 
-    private static String eta(TrainConfig t, TrainState s, long start, int filesPerEpoch) {
+    /** Iterations of the budget, and the time left at this run's pace (or the minutes budget's, if sooner). */
+    private static String eta(TrainConfig t, TrainState s, long start, int filesPerEpoch, long startIteration) {
         double secs = (System.nanoTime() - start) / 1e9;
-        if (t.minutes() > 0) {
-            return String.format(Locale.ROOT, "%.0f s left", Math.max(0, t.minutes() * 60 - secs));
+        long total = t.iterations() > 0 ? t.iterations() : t.epochs() > 0 ? (long) t.epochs() * filesPerEpoch : -1;
+        double left = Double.POSITIVE_INFINITY;
+        if (total > 0 && s.iteration() > startIteration) {
+            left = secs / (s.iteration() - startIteration) * Math.max(0, total - s.iteration());
         }
-        long total = t.iterations() > 0 ? t.iterations() : (long) t.epochs() * filesPerEpoch;
-        return String.format(Locale.ROOT, "%d/%d iterations", s.iteration(), total);
+        if (t.minutes() > 0) {
+            left = Math.min(left, Math.max(0, t.minutes() * 60 - secs));
+        }
+        String it = total > 0 ? String.format(Locale.ROOT, "%d/%d iterations", s.iteration(), total)
+                : s.iteration() + " iterations";
+        return Double.isInfinite(left) ? it : String.format(Locale.ROOT, "%s, ETA %dm%02ds", it, (long) left / 60,
+                (long) left % 60);
+    }
+
+    /** A fixed minibatch on which each output's loss is reported (the first training file). */
+    private static org.nd4j.linalg.dataset.MultiDataSet probe(String file, Configuration conf) throws IOException {
+        Path p = new Path(file);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            return org.taskscale.prep.PrepData.read(in);
+        }
+    }
+
+    /** Each output's weighted loss on the probe batch, as {@code name=value;...}. */
+    private static String lossTerms(ComputationGraph net, org.nd4j.linalg.dataset.MultiDataSet probe, Architecture arch) {
+        net.score(probe);
+        StringBuilder sb = new StringBuilder();
+        String[] names = arch.task().outputNames();
+        for (String n : names) {
+            if (sb.length() > 0) {
+                sb.append(';');
+            }
+            sb.append(n).append('=').append(String.format(Locale.ROOT, "%.5g", net.getLayer(n).score()));
+        }
+        return sb.toString();
     }
 
     /** The epoch's file order: a shuffle seeded by the seed and the epoch (the same on resume). */
