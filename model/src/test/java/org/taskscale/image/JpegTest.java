@@ -56,4 +56,14 @@ class JpegTest {
         assertThrows(IllegalArgumentException.class, () -> ImageEncoder.jpeg(img, 0));
         assertThrows(IllegalArgumentException.class, () -> ImageEncoder.jpeg(img, 101));
     }
+
+    @Test
+    void degradeDecodesOurBytesExactlyAsTheFullDecoderDoes() throws Exception {
+        Image src = Fixtures.image("resize/rgb_a.png");
+        for (int q : new int[] {1, 10, 37, 75, 100}) {
+            Image fast = ImageEncoder.jpegDegrade(src, q);
+            Image full = new ImageDecoder(Long.MAX_VALUE).decode(ImageEncoder.jpeg(src, q), "q" + q);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(full.data(), fast.data(), "quality " + q);
+        }
+    }
 }
