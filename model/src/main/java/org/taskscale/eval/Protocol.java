@@ -1,0 +1,88 @@
+package org.taskscale.eval;
+
+import java.util.List;
+import org.taskscale.data.Planes;
+import org.taskscale.image.Bicubic;
+import org.taskscale.image.ColorSpaces;
+import org.taskscale.image.Image;
+import org.taskscale.image.Metrics;
+import org.taskscale.models.Task;
+
+/**
+ * The evaluation protocol for one example (a training patch or a whole image), the same for validation during
+ * training and for evaluation: the network's main output rounded to 8 bits; PSNR-Y and SSIM-Y (BT.601) with
+ * {@code scale} pixels shaved for scaling tasks; the task's baseline on the same example (MATLAB bicubic down and
+ * up for rescaling, bicubic up of the LR input for SR, the input for SRCNN and JPEG, the grey image for
+ * colorization and colour embedding); for rescaling the learned LR preview against the bicubic LR; for JPEG
+ * PSNR-B.
+ */
+public final class Protocol {
+    private Protocol() {}
+
+    /** Scores of one example; the fields that do not apply are NaN. */
+    public record Scores(double psnrY, double ssimY, double baselinePsnrY, double baselineSsimY, double lrPsnrY,
+                         double psnrBY) {}
+
+    /** The pixels shaved from each border for {@code task} at {@code scale}. */
+    public static int shave(Task task, int scale) {
+        return switch (task) {
+            case SUPER_RESOLUTION, SUPER_RESOLUTION_PREUPSAMPLED, RESCALING -> scale;
+            default -> 0;
+        };
+    }
+
+    /** Scores one example from its input, labels and the network's outputs (network units, CHW). */
+    public static Scores score(Task task, int scale, Planes input, List<Planes> labels, List<Planes> outputs) {
+        int main = task.outputs().size() - 1;
+        int shave = shave(task, scale);
+        Image ref;
+        Image got;
+        Image base;
+        if (task == Task.COLORIZATION) {
+            ref = lab(input, labels.get(main));
+            got = lab(input, outputs.get(main)).quantized8();
+            Planes l = labels.get(main);
+            base = lab(input, new Planes(2, l.height(), l.width(), new float[l.data().length]));
+        } else {
+            ref = image(labels.get(main));
+            got = image(outputs.get(main)).quantized8();
+            base = switch (task) {
+                case RESCALING -> Bicubic.resize(Bicubic.resize(ref, 1.0 / scale).quantized8(), scale);
+                case SUPER_RESOLUTION -> Bicubic.resizeTo(image(input), ref.height(), ref.width());
+                case COLOR_EMBEDDING -> ColorSpaces.luma(ref).toRgb();
+                default -> image(input);
+            };
+            base = base.quantized8();
+        }
+        double lr = Double.NaN;
+        if (task == Task.RESCALING) {
+            lr = Metrics.psnrY(image(labels.get(0)), image(outputs.get(0)).quantized8(), 0);
+        }
+        double psnrB = task == Task.JPEG_RESTORATION ? Metrics.psnrBY(ref, got, 0) : Double.NaN;
+        return new Scores(Metrics.psnrY(ref, got, shave), Metrics.ssimY(ref, got, shave), Metrics.psnrY(ref, base, shave),
+                Metrics.ssimY(ref, base, shave), lr, psnrB);
+    }
+
+    /** Network units to a 0..255 image (1 or 3 planes). */
+    public static Image image(Planes p) {
+        float[] d = new float[p.data().length];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = p.data()[k] * 255f;
+        }
+        return new Image(p.channels(), p.height(), p.width(), d);
+    }
+
+    /** L/100 and (a, b)/110 planes to an sRGB image. */
+    public static Image lab(Planes l, Planes ab) {
+        int n = l.height() * l.width();
+        float[] ll = new float[n];
+        float[] a = new float[n];
+        float[] b = new float[n];
+        for (int k = 0; k < n; k++) {
+            ll[k] = l.data()[k] * 100f;
+            a[k] = ab.data()[k] * 110f;
+            b[k] = ab.data()[n + k] * 110f;
+        }
+        return ColorSpaces.labToRgb(new ColorSpaces.Lab(l.height(), l.width(), ll, a, b));
+    }
+}
