@@ -14,7 +14,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -104,11 +103,8 @@ public final class BatchWriter {
             for (Examples.Example e : ex) {
                 ps.add(k == 0 ? e.input() : e.labels().get(k - 1));
             }
-            Planes f = ps.get(0);
-            long[] shape = cfg.layout() == CNN2DFormat.NHWC
-                    ? new long[] {ps.size(), f.height(), f.width(), f.channels()}
-                    : new long[] {ps.size(), f.channels(), f.height(), f.width()};
-            float[] flat = interleave(ps, cfg.layout());
+            long[] shape = Examples.batchShape(ps, cfg.layout());
+            float[] flat = Examples.stack(ps, cfg.layout());
             entries.add(u8[k] ? new Entry(shape, null, levels(flat, cfg.task().configName(), k)) : new Entry(shape, flat, null));
         }
         return new Batch(entries, 1);
@@ -124,32 +120,6 @@ public final class BatchWriter {
                         + ", not an 8-bit level: it cannot be stored as UINT8.");
             }
             out[i] = (byte) k;
-        }
-        return out;
-    }
-
-    /** Planes of one shape, stacked in {@code layout} order. */
-    static float[] interleave(List<Planes> ps, CNN2DFormat layout) {
-        Planes f = ps.get(0);
-        int c = f.channels();
-        int hw = f.height() * f.width();
-        float[] out = new float[ps.size() * c * hw];
-        for (int n = 0; n < ps.size(); n++) {
-            float[] d = ps.get(n).data();
-            if (d.length != c * hw) {
-                throw new IllegalArgumentException("Examples of one batch differ in shape.");
-            }
-            int base = n * c * hw;
-            if (layout == CNN2DFormat.NCHW || c == 1) {
-                System.arraycopy(d, 0, out, base, c * hw);
-            } else {
-                for (int ch = 0; ch < c; ch++) {
-                    int src = ch * hw;
-                    for (int i = 0; i < hw; i++) {
-                        out[base + i * c + ch] = d[src + i];
-                    }
-                }
-            }
         }
         return out;
     }
@@ -188,14 +158,19 @@ public final class BatchWriter {
     }
 
     /**
-     * Writes {@code data} to {@code file}: a temporary sibling first, then a rename. On the local filesystem
-     * the raw one is used (no .crc side files: the data is written once and read whole).
+     * The filesystem of {@code p}; for the local one the raw filesystem, without .crc side files (our files are
+     * written once, renamed into place and read whole).
+     */
+    public static FileSystem fileSystem(Path p, Configuration conf) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+    }
+
+    /**
+     * Writes {@code data} to {@code file}: a temporary sibling first, then a rename.
      */
     public static void writeAtomically(Path file, byte[] data, Configuration conf) throws IOException {
-        FileSystem fs = file.getFileSystem(conf);
-        if (fs instanceof LocalFileSystem local) {
-            fs = local.getRaw();
-        }
+        FileSystem fs = fileSystem(file, conf);
         Path tmp = new Path(file.getParent(), "_tmp." + file.getName() + "." + UUID.randomUUID());
         try (OutputStream out = fs.create(tmp, true)) {
             out.write(data);

@@ -104,22 +104,44 @@ public final class Examples {
 
     /** Planes of one shape as a batch in {@code layout}: {@code [N, C, H, W]} or {@code [N, H, W, C]}. */
     public static INDArray batch(List<Planes> items, CNN2DFormat layout) {
+        return Nd4j.create(stack(items, layout), batchShape(items, layout), 'c');
+    }
+
+    /** The shape {@link #stack} lays {@code items} out in. */
+    public static long[] batchShape(List<Planes> items, CNN2DFormat layout) {
+        Planes f = items.get(0);
+        return layout == CNN2DFormat.NHWC ? new long[] {items.size(), f.height(), f.width(), f.channels()}
+                : new long[] {items.size(), f.channels(), f.height(), f.width()};
+    }
+
+    /** Planes of one shape stacked into one flat array in {@code layout} order (c order of {@link #batchShape}). */
+    public static float[] stack(List<Planes> items, CNN2DFormat layout) {
         if (items.isEmpty()) {
             throw new IllegalArgumentException("Cannot make a batch of nothing.");
         }
         Planes first = items.get(0);
-        int per = first.data().length;
-        float[] buf = new float[items.size() * per];
-        for (int i = 0; i < items.size(); i++) {
-            Planes p = items.get(i);
-            if (p.channels() != first.channels() || p.height() != first.height() || p.width() != first.width()) {
-                throw new IllegalArgumentException("A batch needs planes of one shape: item " + i + " is "
+        int c = first.channels();
+        int hw = first.height() * first.width();
+        float[] out = new float[items.size() * c * hw];
+        for (int n = 0; n < items.size(); n++) {
+            Planes p = items.get(n);
+            if (p.channels() != c || p.height() != first.height() || p.width() != first.width()) {
+                throw new IllegalArgumentException("A batch needs planes of one shape: item " + n + " is "
                         + java.util.Arrays.toString(p.shape()) + ", item 0 is " + java.util.Arrays.toString(first.shape()) + ".");
             }
-            System.arraycopy(p.data(), 0, buf, i * per, per);
+            float[] d = p.data();
+            int base = n * c * hw;
+            if (layout == CNN2DFormat.NCHW || c == 1) {
+                System.arraycopy(d, 0, out, base, c * hw);
+            } else {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int i = 0; i < hw; i++) {
+                        out[base + i * c + ch] = d[ch * hw + i];
+                    }
+                }
+            }
         }
-        INDArray nchw = Nd4j.create(buf, new long[] {items.size(), first.channels(), first.height(), first.width()}, 'c');
-        return layout == CNN2DFormat.NHWC ? nchw.permute(0, 2, 3, 1).dup('c') : nchw;
+        return out;
     }
 
     /** The inputs of {@code examples} as one batch. */

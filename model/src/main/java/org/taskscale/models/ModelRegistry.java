@@ -67,11 +67,7 @@ public final class ModelRegistry {
 
     /** The initialised network of {@code m}: the same seed gives the same weights. */
     public static ComputationGraph build(ModelConfig m, IUpdater updater) {
-        ComputationGraph g = new ComputationGraph(configure(m, updater));
-        return TorchInit.withSeed(m.seed(), () -> {
-            g.init();
-            return g;
-        });
+        return build(m, updater, java.util.Map.of());
     }
 
     /**

@@ -126,7 +126,8 @@ final class BenchPrepCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    /** Deletes a scratch directory and everything in it (the bench commands' temporary outputs). */
+    static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -104,11 +104,7 @@ final class BenchSparkCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "spark local[2]/single=%.2f (averaging frequency %d)%n", spark / single, averaging);
             out.flush();
         } finally {
-            try (var s = Files.walk(tmp)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            BenchPrepCommand.deleteTree(tmp);
         }
         return 0;
     }

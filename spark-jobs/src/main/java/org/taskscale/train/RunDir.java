@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -34,8 +33,7 @@ final class RunDir {
 
     RunDir(String dir, Configuration conf) throws IOException {
         Path p = new Path(dir);
-        FileSystem f = p.getFileSystem(conf);
-        this.fs = f instanceof LocalFileSystem local ? local.getRaw() : f;
+        this.fs = org.taskscale.prep.BatchWriter.fileSystem(p, conf);
         this.root = fs.makeQualified(p);
         fs.mkdirs(checkpoints());
     }
