@@ -64,6 +64,10 @@ final class RunDir {
         replace(new Path(root, name), text.getBytes(StandardCharsets.UTF_8));
     }
 
+    boolean exists(String name) throws IOException {
+        return fs.exists(new Path(root, name));
+    }
+
     String readString(String name) throws IOException {
         Path p = new Path(root, name);
         if (!fs.exists(p)) {

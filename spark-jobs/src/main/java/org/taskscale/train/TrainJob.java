@@ -192,7 +192,7 @@ public final class TrainJob {
                 lastCheckpoint = System.nanoTime();
                 lastCheckpointIteration = state.iteration();
             }
-            if (state.validations().isEmpty() || run.readString("model.zip") == null) {
+            if (state.validations().isEmpty() || !run.exists("model.zip")) {
                 run.replace(new Path(run.root(), "model.zip"), RunDir.zip(trainer.network()));
             }
             out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; best validation PSNR-Y %.2f dB; model %s%n",
