@@ -299,7 +299,8 @@ public final class PrepJob {
         }
     }
 
-    static Map<String, String> toMap(Configuration conf) {
+    /** A Hadoop configuration as a serialisable map, to ship to executors (Configuration is not serialisable). */
+    public static Map<String, String> toMap(Configuration conf) {
         Map<String, String> m = new HashMap<>();
         for (Map.Entry<String, String> e : conf) {
             m.put(e.getKey(), e.getValue());
@@ -307,7 +308,8 @@ public final class PrepJob {
         return m;
     }
 
-    static Configuration fromMap(Map<String, String> m) {
+    /** The inverse of {@link #toMap}. */
+    public static Configuration fromMap(Map<String, String> m) {
         Configuration c = new Configuration(false);
         m.forEach(c::set);
         return c;

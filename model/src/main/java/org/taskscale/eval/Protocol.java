@@ -31,10 +31,15 @@ public final class Protocol {
         };
     }
 
-    /** Scores one example from its input, labels and the network's outputs (network units, CHW). */
-    public static Scores score(Task task, int scale, Planes input, List<Planes> labels, List<Planes> outputs) {
+    /**
+     * The images one example is scored on (0..255): the reference, the network's result on the 8-bit grid, the
+     * task's baseline on the 8-bit grid, and for rescaling the learned LR preview (else null).
+     */
+    public record Images(Image reference, Image result, Image baseline, Image preview) {}
+
+    /** The images of one example from its input, labels and the network's outputs (network units, CHW). */
+    public static Images images(Task task, int scale, Planes input, List<Planes> labels, List<Planes> outputs) {
         int main = task.outputs().size() - 1;
-        int shave = shave(task, scale);
         Image ref;
         Image got;
         Image base;
@@ -52,15 +57,27 @@ public final class Protocol {
                 case COLOR_EMBEDDING -> ColorSpaces.luma(ref).toRgb();
                 default -> image(input);
             };
-            base = base.quantized8();
         }
+        Image preview = task == Task.RESCALING ? image(outputs.get(0)).quantized8() : null;
+        return new Images(ref, got, base.quantized8(), preview);
+    }
+
+    /** Scores one example from its input, labels and the network's outputs (network units, CHW). */
+    public static Scores score(Task task, int scale, Planes input, List<Planes> labels, List<Planes> outputs) {
+        return score(task, scale, labels, images(task, scale, input, labels, outputs));
+    }
+
+    /** Scores the {@link #images} of one example. */
+    public static Scores score(Task task, int scale, List<Planes> labels, Images im) {
+        int shave = shave(task, scale);
         double lr = Double.NaN;
         if (task == Task.RESCALING) {
-            lr = Metrics.psnrY(image(labels.get(0)), image(outputs.get(0)).quantized8(), 0);
+            lr = Metrics.psnrY(image(labels.get(0)), im.preview(), 0);
         }
-        double psnrB = task == Task.JPEG_RESTORATION ? Metrics.psnrBY(ref, got, 0) : Double.NaN;
-        return new Scores(Metrics.psnrY(ref, got, shave), Metrics.ssimY(ref, got, shave), Metrics.psnrY(ref, base, shave),
-                Metrics.ssimY(ref, base, shave), lr, psnrB);
+        double psnrB = task == Task.JPEG_RESTORATION ? Metrics.psnrBY(im.reference(), im.result(), 0) : Double.NaN;
+        return new Scores(Metrics.psnrY(im.reference(), im.result(), shave), Metrics.ssimY(im.reference(), im.result(), shave),
+                Metrics.psnrY(im.reference(), im.baseline(), shave), Metrics.ssimY(im.reference(), im.baseline(), shave),
+                lr, psnrB);
     }
 
     /** Network units to a 0..255 image (1 or 3 planes). */

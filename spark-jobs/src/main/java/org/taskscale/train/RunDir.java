@@ -1,7 +1,6 @@
 package org.taskscale.train;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.taskscale.models.ModelFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -30,8 +30,10 @@ final class RunDir {
 
     private final Path root;
     private final FileSystem fs;
+    private final ModelFile.Info info;
 
-    RunDir(String dir, Configuration conf) throws IOException {
+    RunDir(String dir, Configuration conf, ModelFile.Info info) throws IOException {
+        this.info = info;
         Path p = new Path(dir);
         this.fs = org.taskscale.prep.BatchWriter.fileSystem(p, conf);
         this.root = fs.makeQualified(p);
@@ -78,10 +80,9 @@ final class RunDir {
         }
     }
 
-    static byte[] zip(ComputationGraph net) throws IOException {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(net, bos, true);
-        return bos.toByteArray();
+    /** The model zip of {@code net} (with its updater state, and what the network is: {@link ModelFile}). */
+    byte[] zip(ComputationGraph net) throws IOException {
+        return ModelFile.bytes(net, info, true);
     }
 
     /** Saves a checkpoint (model and updater first, then the state that marks it complete). */

@@ -29,6 +29,7 @@ import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
+import org.taskscale.models.ModelFile;
 import org.taskscale.models.ModelRegistry;
 import org.taskscale.prep.Manifest;
 
@@ -75,7 +76,7 @@ public final class TrainJob {
         if (t.validBatches() > 0 && valid.size() > t.validBatches()) {
             valid = valid.subList(0, t.validBatches());
         }
-        RunDir run = new RunDir(t.runDir(), conf);
+        RunDir run = new RunDir(t.runDir(), conf, ModelFile.Info.of(m));
         String hash = hash(config.getConfig("taskscale.model").root().render(com.typesafe.config.ConfigRenderOptions.concise())
                 + manifest.inputListSha256());
         ComputationGraph net;
@@ -193,7 +194,7 @@ public final class TrainJob {
                 lastCheckpointIteration = state.iteration();
             }
             if (state.validations().isEmpty() || !run.exists("model.zip")) {
-                run.replace(new Path(run.root(), "model.zip"), RunDir.zip(trainer.network()));
+                run.replace(new Path(run.root(), "model.zip"), run.zip(trainer.network()));
             }
             out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; best validation PSNR-Y %.2f dB; model %s%n",
                     state.epoch(), state.iteration(), state.bestPsnr(), new Path(run.root(), "model.zip"));
@@ -222,7 +223,7 @@ public final class TrainJob {
                 best ? " (best so far: model.zip)" : "");
         out.flush();
         if (best) {
-            run.replace(new Path(run.root(), "model.zip"), RunDir.zip(net));
+            run.replace(new Path(run.root(), "model.zip"), run.zip(net));
         }
         return next;
     }

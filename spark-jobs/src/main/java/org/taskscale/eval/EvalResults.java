@@ -1,0 +1,162 @@
+package org.taskscale.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.taskscale.eval.ImageEvaluator.Row;
+
+/**
+ * The results of an evaluation as the files other tools read: {@code eval.json} ({@code results}: one object per
+ * image; {@code summary}: means per checkpoint x dataset x scale / quality; fields that do not apply are null),
+ * {@code eval.csv} (the results' rows), and the summary as a table on the console.
+ */
+public final class EvalResults {
+    private EvalResults() {}
+
+    /** Means over the images of one checkpoint x dataset x task x scale x quality. */
+    public record Summary(String checkpoint, String dataset, String task, Integer scale, Integer quality, int images,
+                          double psnrY, double ssimY, double baselinePsnrY, double baselineSsimY, double lrPsnrY,
+                          double psnrBY) {
+        public double gain() {
+            return psnrY - baselinePsnrY;
+        }
+    }
+
+    static final List<String> FIELDS = List.of("checkpoint", "dataset", "image", "task", "scale", "quality", "psnr_y",
+            "ssim_y", "baseline_psnr_y", "baseline_ssim_y", "lr_psnr_y", "psnr_b_y");
+
+    /** The summary rows, in the order their groups first appear. */
+    public static List<Summary> summarize(List<Row> rows) {
+        Map<List<Object>, List<Row>> groups = new LinkedHashMap<>();
+        for (Row r : rows) {
+            groups.computeIfAbsent(java.util.Arrays.asList(r.checkpoint(), r.dataset(), r.task(), r.scale(), r.quality()),
+                    k -> new ArrayList<>()).add(r);
+        }
+        List<Summary> out = new ArrayList<>();
+        for (List<Row> g : groups.values()) {
+            Row f = g.get(0);
+            out.add(new Summary(f.checkpoint(), f.dataset(), f.task(), f.scale(), f.quality(), g.size(),
+                    mean(g, Row::psnrY), mean(g, Row::ssimY), mean(g, Row::baselinePsnrY), mean(g, Row::baselineSsimY),
+                    mean(g, Row::lrPsnrY), mean(g, Row::psnrBY)));
+        }
+        return out;
+    }
+
+    private static double mean(List<Row> g, java.util.function.ToDoubleFunction<Row> f) {
+        double s = 0;
+        int n = 0;
+        for (Row r : g) {
+            double v = f.applyAsDouble(r);
+            if (!Double.isNaN(v)) {
+                s += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    private static Object num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+    }
+
+    static Map<String, Object> json(Row r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint", r.checkpoint());
+        m.put("dataset", r.dataset());
+        m.put("image", r.image());
+        m.put("task", r.task());
+        m.put("scale", r.scale());
+        m.put("quality", r.quality());
+        m.put("psnr_y", num(r.psnrY()));
+        m.put("ssim_y", num(r.ssimY()));
+        m.put("baseline_psnr_y", num(r.baselinePsnrY()));
+        m.put("baseline_ssim_y", num(r.baselineSsimY()));
+        m.put("lr_psnr_y", num(r.lrPsnrY()));
+        m.put("psnr_b_y", num(r.psnrBY()));
+        return m;
+    }
+
+    static Map<String, Object> json(Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint", s.checkpoint());
+        m.put("dataset", s.dataset());
+        m.put("task", s.task());
+        m.put("scale", s.scale());
+        m.put("quality", s.quality());
+        m.put("images", s.images());
+        m.put("psnr_y", num(s.psnrY()));
+        m.put("ssim_y", num(s.ssimY()));
+        m.put("baseline_psnr_y", num(s.baselinePsnrY()));
+        m.put("baseline_ssim_y", num(s.baselineSsimY()));
+        m.put("gain_psnr_y", num(s.gain()));
+        m.put("lr_psnr_y", num(s.lrPsnrY()));
+        m.put("psnr_b_y", num(s.psnrBY()));
+        return m;
+    }
+
+    /** Writes eval.json and eval.csv into {@code outDir} (any Hadoop filesystem) and prints the summary table. */
+    public static List<Summary> write(List<Row> rows, List<String> skipped, String outDir, Configuration conf,
+                                      PrintWriter out) throws IOException {
+        List<Summary> summary = summarize(rows);
+        Path dir = new Path(outDir);
+        FileSystem fs = dir.getFileSystem(conf);
+        fs.mkdirs(dir);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("results", rows.stream().map(EvalResults::json).toList());
+        doc.put("summary", summary.stream().map(EvalResults::json).toList());
+        doc.put("skipped", skipped);
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc) + "\n";
+        StringBuilder csv = new StringBuilder(String.join(",", FIELDS)).append('\n');
+        for (Row r : rows) {
+            List<String> cells = new ArrayList<>();
+            for (Object v : json(r).values()) {
+                String s = v == null ? "" : String.valueOf(v);
+                cells.add(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
+            }
+            csv.append(String.join(",", cells)).append('\n');
+        }
+        write(fs, new Path(dir, "eval.json"), json);
+        write(fs, new Path(dir, "eval.csv"), csv.toString());
+        table(summary, out);
+        out.printf("eval: %d images evaluated, %d skipped; wrote %s and %s%n", rows.size(), skipped.size(),
+                new Path(dir, "eval.json"), new Path(dir, "eval.csv"));
+        out.flush();
+        return summary;
+    }
+
+    static void write(FileSystem fs, Path p, String text) throws IOException {
+        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+        try (OutputStream o = fs.create(tmp, true)) {
+            o.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        fs.delete(p, false);
+        if (!fs.rename(tmp, p)) {
+            throw new IOException("Could not rename " + tmp + " to " + p + ".");
+        }
+    }
+
+    /** The summary as an aligned table. */
+    public static void table(List<Summary> summary, PrintWriter out) {
+        out.printf(Locale.ROOT, "%-34s %-14s %-7s %6s %9s %9s %7s %8s %8s %8s%n", "checkpoint", "dataset", "setting",
+                "images", "PSNR-Y", "baseline", "gain", "SSIM-Y", "baseline", "LR PSNR");
+        for (Summary s : summary) {
+            String setting = s.scale() != null ? "x" + s.scale() : s.quality() != null ? "q" + s.quality() : "-";
+            out.printf(Locale.ROOT, "%-34s %-14s %-7s %6d %9.2f %9.2f %+7.2f %8.4f %8.4f %8s%n",
+                    ImageEvaluator.label(s.checkpoint()), s.dataset(), setting, s.images(), s.psnrY(), s.baselinePsnrY(),
+                    s.gain(), s.ssimY(), s.baselineSsimY(),
+                    Double.isNaN(s.lrPsnrY()) ? "-" : String.format(Locale.ROOT, "%.2f", s.lrPsnrY()));
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,152 @@
+package org.taskscale.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.taskscale.config.ConfigException;
+import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.image.Bicubic;
+import org.taskscale.image.Image;
+import org.taskscale.image.ImageDecoder;
+import org.taskscale.image.Metrics;
+import org.taskscale.models.ModelConfig;
+import org.taskscale.models.ModelFile;
+import org.taskscale.models.ModelRegistry;
+import org.taskscale.models.Task;
+
+/** Evaluation: the protocol's baseline, the eval.json / eval.csv / report.html contract, the Spark sweep. */
+class EvalJobTest {
+    @TempDir
+    Path dir;
+
+    static final Path SAMPLES = Path.of("../datasets-prep/samples").toAbsolutePath().normalize();
+
+    Path photos(String name, String... files) throws Exception {
+        Path images = dir.resolve(name);
+        Files.createDirectories(images);
+        for (String f : files) {
+            Files.copy(SAMPLES.resolve(f), images.resolve(f));
+        }
+        return images;
+    }
+
+    static void save(ModelConfig m, Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.write(file, ModelFile.bytes(ModelRegistry.build(m), ModelFile.Info.of(m), false));
+    }
+
+    @Test
+    void oneModelOnWholeImagesAgainstBicubic() throws Exception {
+        Path images = photos("photos", "chelsea.png", "coffee.png");
+        Files.writeString(images.resolve("notes.txt"), "ignored");
+        Path model = dir.resolve("model.zip");
+        // a plain DL4J zip (no taskscale entry): the task and scale come from the command line
+        ModelSerializer.writeModel(ModelRegistry.build(ModelConfig.defaults("aetad-skip").withSize(8, 1)), model.toFile(), true);
+        Config c = TaskscaleConfig.defaults();
+        StringWriter log = new StringWriter();
+        EvalConfig cfg = EvalConfig.single(c.withValue("taskscale.eval.out",
+                        com.typesafe.config.ConfigValueFactory.fromAnyRef(dir.resolve("out").toString())),
+                model.toString(), images.toString(), Task.RESCALING, 2, 10);
+        EvalJob.Result res = EvalJob.run(cfg, null, new Configuration(), "test", new PrintWriter(log));
+        assertEquals(2, res.rows().size());
+        // baseline: MATLAB bicubic /2 to 8 bits, x2 back to the (even-cropped) size, PSNR-Y with 2 pixels shaved
+        Image hr = new ImageDecoder().decode(SAMPLES.resolve("chelsea.png")).modCrop(2);
+        Image up = Bicubic.resizeTo(Bicubic.resize(hr, 0.5).quantized8(), hr.height(), hr.width()).quantized8();
+        ImageEvaluator.Row chelsea = res.rows().get(0);
+        assertEquals("chelsea.png", chelsea.image());
+        assertEquals(Metrics.psnrY(hr, up, 2), chelsea.baselinePsnrY(), 1e-9);
+        assertEquals(Metrics.ssimY(hr, up, 2), chelsea.baselineSsimY(), 1e-9);
+        assertTrue(chelsea.psnrY() > 10 && chelsea.lrPsnrY() > 10, chelsea.toString());
+        JsonNode doc = new ObjectMapper().readTree(dir.resolve("out/eval.json").toFile());
+        assertEquals(2, doc.get("results").size());
+        JsonNode r = doc.get("results").get(0);
+        for (String f : List.of("checkpoint", "dataset", "image", "task", "scale", "quality", "psnr_y", "ssim_y",
+                "baseline_psnr_y", "baseline_ssim_y", "lr_psnr_y")) {
+            assertTrue(r.has(f), "eval.json result lacks " + f);
+        }
+        assertTrue(r.get("quality").isNull(), "quality does not apply to rescaling");
+        assertEquals(1, doc.get("summary").size());
+        JsonNode s = doc.get("summary").get(0);
+        assertEquals(2, s.get("images").asInt());
+        assertEquals((res.rows().get(0).psnrY() + res.rows().get(1).psnrY()) / 2, s.get("psnr_y").asDouble(), 1e-9);
+        assertEquals(3, Files.readAllLines(dir.resolve("out/eval.csv")).size());
+        String html = Files.readString(dir.resolve("out/report.html"));
+        assertTrue(html.contains("<table id=\"summary\"") && html.contains("chelsea.png"), "report has the table and crops");
+        assertEquals(2 * 4, html.split("data:image/png;base64,", -1).length - 1, "HR, baseline, ours and LR crops of 2 images");
+        assertTrue(!html.contains("http://") || html.indexOf("http://") == html.indexOf("http://www.w3.org/2000/svg"),
+                "self-contained: nothing fetched");
+    }
+
+    @Test
+    void theSweepCoversCheckpointsDatasetsAndScalesOnSpark() throws Exception {
+        Path setA = photos("setA", "chelsea.png", "camera.png");
+        Path setB = photos("setB", "coffee.png");
+        Files.write(setB.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        // a run directory: two complete checkpoints, one without its state (incomplete), model.zip, metrics.csv
+        Path run = dir.resolve("runs/srcnn-x2");
+        ModelConfig srcnn = ModelConfig.defaults("srcnn").withSize(8, 1).withScale(2);
+        save(srcnn, run.resolve("checkpoints/iter-0000000010.zip"));
+        Files.writeString(run.resolve("checkpoints/iter-0000000010.json"), "{}");
+        save(srcnn, run.resolve("checkpoints/iter-0000000020.zip"));
+        save(srcnn, run.resolve("model.zip"));
+        Files.writeString(run.resolve("metrics.csv"), "iteration,epoch,loss,learning_rate,samples_per_s,valid_psnr_y,"
+                + "valid_ssim_y,baseline_psnr_y,baseline_ssim_y,lr_psnr_y\n10,1,0.05,0.001,50,,,,,\n20,1,0.03,0.001,50,,,,,\n"
+                + "20,1,,,,30.5,0.9,30.1,0.89,\n");
+        Path edsr = dir.resolve("edsr.zip");
+        save(ModelConfig.defaults("edsr").withSize(8, 1).withScale(2), edsr);
+        Config c = ConfigFactory.parseString("taskscale.eval { checkpoints = [\"" + run + "\", \"" + edsr + "\"]\n"
+                + " all-checkpoints = true\n datasets { a = \"" + setA + "\", b = \"" + setB + "\" }\n scales = [2, 3]\n"
+                + " out = \"" + dir.resolve("sweep") + "\"\n tile = 64\n crops = 1 }").withFallback(TaskscaleConfig.defaults())
+                .resolve();
+        EvalConfig cfg = EvalConfig.from(c);
+        StringWriter log = new StringWriter();
+        EvalJob.Result res;
+        try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("eval-test")
+                .set("spark.ui.enabled", "false"))) {
+            res = EvalJob.run(cfg, jsc, jsc.hadoopConfiguration(), "sweep", new PrintWriter(log));
+        }
+        // srcnn: 2 checkpoints (iter-10, model.zip) x 2 scales x 3 images; edsr x2 only: 3 images
+        assertEquals(2 * 2 * 3 + 3, res.rows().size(), log.toString());
+        assertEquals(2 * 2 * 1 + 1, res.skipped().size(), "the broken file once per evaluation: " + res.skipped());
+        assertTrue(res.skipped().get(0).contains("broken.png"), res.skipped().toString());
+        assertTrue(log.toString().contains("not evaluated at x3"), log.toString());
+        assertEquals(2 * 2 * 2 + 2, res.summary().size(), "checkpoint x dataset x scale groups");
+        assertTrue(res.rows().stream().noneMatch(r -> r.checkpoint().contains("iter-0000000020")), "incomplete skipped");
+        for (ImageEvaluator.Row r : res.rows()) {
+            assertTrue(r.psnrY() > 5 && r.baselinePsnrY() > 20, r.toString());
+        }
+        String html = Files.readString(dir.resolve("sweep/report.html"));
+        assertTrue(html.contains("srcnn-x2</h3>") && html.contains("<polyline"), "training curves from metrics.csv");
+        // crops of the first image of each dataset and setting: model.zip (2 scales x 2 datasets) and edsr.zip (1 x 2);
+        // broken.png comes first in set b: its crops are lost with it; SR crops: HR, baseline, ours
+        assertEquals(3 * 3, html.split("data:image/png;base64,", -1).length - 1);
+    }
+
+    @Test
+    void aBadBlockFailsNamingTheKey() {
+        Config c = ConfigFactory.parseString("taskscale.eval { checkpoints = [\"m.zip\"], datasets { a = \"x\" },"
+                + " scales = [0] }").withFallback(TaskscaleConfig.defaults()).resolve();
+        ConfigException e = assertThrows(ConfigException.class, () -> EvalConfig.from(c));
+        assertTrue(e.getMessage().contains("taskscale.eval.scales"), e.getMessage());
+        Config d = ConfigFactory.parseString("taskscale.eval { checkpoints = [] }").withFallback(TaskscaleConfig.defaults())
+                .resolve();
+        e = assertThrows(ConfigException.class, () -> EvalConfig.from(d));
+        assertTrue(e.getMessage().contains("taskscale.eval.checkpoints"), e.getMessage());
+    }
+}
