@@ -20,7 +20,8 @@ public final class Main {
         return commandLine().execute(args);
     }
 
-    static CommandLine commandLine() {
+    /** The command line with its error handling (tests set its streams). */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new TaskscaleCommand());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable e = ex;

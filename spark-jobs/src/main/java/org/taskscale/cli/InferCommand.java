@@ -1,0 +1,102 @@
+package org.taskscale.cli;
+
+import com.typesafe.config.Config;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.infer.Inference;
+import org.taskscale.infer.InferJob;
+import org.taskscale.models.ModelFile;
+import org.taskscale.models.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code taskscale infer --model M --mode MODE IN... --out DIR}: a model on photos of any size, tiled. */
+@Command(name = "infer", mixinStandardHelpOptions = true,
+        description = "Apply a model to photos of any size (files, folders or globs on any Hadoop filesystem) in tiles"
+                + " that give exactly the whole-image result; writes 8-bit PNGs into --out. Modes: downscale (a"
+                + " rescaler's LR preview), upscale (a rescaler's upscaler on an LR image, or an SR model), restore"
+                + " (JPEG artifacts), colorize.")
+public final class InferCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model zip (a run's model.zip or a checkpoint).")
+    String model;
+
+    @Option(names = "--mode", required = true, description = "downscale, upscale, restore or colorize.")
+    String mode;
+
+    @Parameters(arity = "1..*", paramLabel = "IN", description = "Images, folders or globs.")
+    List<String> inputs;
+
+    @Option(names = "--out", required = true, description = "Output folder.")
+    String out;
+
+    @Option(names = "--tile", defaultValue = "256", description = "Tile side in input pixels; 0 = whole images"
+            + " (memory grows with the image). Default: ${DEFAULT-VALUE}.")
+    int tile;
+
+    @Option(names = "--overlap", defaultValue = "-1", description = "Context pixels around each tile: -1 = the"
+            + " network's receptive field (exact, the default); 0 = plain non-overlapping patches (SRCNN's patch"
+            + " execution; seams); N = N pixels.")
+    int overlap;
+
+    @Option(names = "--task", description = "The model's task if its zip does not say it (rescale, sr, sr-upsampled,"
+            + " jpeg, colorize, color-embed).")
+    String task;
+
+    @Option(names = "--scale", defaultValue = "0", description = "The model's scale if its zip does not say it; for"
+            + " srcnn, the scale to upscale by.")
+    int scale;
+
+    @Option(names = "--spark", description = "Run as a Spark job over the files (one model load per partition).")
+    boolean spark;
+
+    @Option(names = "--master", description = "Spark master with --spark (default: the launcher's or spark-submit's).")
+    String master;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        Config c = options.load(null);
+        if (options.showIfAsked(c, w)) {
+            return 0;
+        }
+        Task t;
+        Inference.Mode m;
+        try {
+            t = task == null ? null : ModelFile.task(task);
+            m = Inference.Mode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        if (tile < 0 || overlap < -1 || scale < 0) {
+            throw new UserException("--tile and --scale must be >= 0 and --overlap >= -1, not " + tile + ", " + scale
+                    + " and " + overlap + ".");
+        }
+        InferJob.Options o = new InferJob.Options(model, m, tile, overlap, t, scale, out);
+        List<InferJob.Outcome> res;
+        try {
+            if (spark) {
+                try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+                    res = InferJob.run(inputs, o, jsc, w);
+                }
+            } else {
+                res = InferJob.run(inputs, o, new Configuration(), w);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        return res.stream().allMatch(r -> r.reason() == null) ? 0 : Main.EXIT_BAD_INPUT;
+    }
+}
