@@ -16,12 +16,14 @@ import java.util.Map;
  * @param counts inputs, accepted, rejected, ignored, patches, train/valid patches, files and photos
  * @param inputChannelMean mean of each input channel over all written examples (network units)
  * @param inputListSha256 hash of the sorted photo list
+ * @param validPhotos the photos of the validation split (qualified paths, sorted), for whole-image evaluation
  * @param config the resolved configuration of the run (HOCON)
  */
 public record Manifest(int formatVersion, String task, String modelTask, int scale, int jpegQuality, int jpegQualityMax,
                        int colors, int patchSize, String layout, int minibatch, long seed, List<Long> inputShape,
                        List<List<Long>> labelShapes, List<String> storage, Map<String, Long> counts, List<Double> inputChannelMean,
-                       String trainDir, String validDir, String inputListSha256, String config) {
+                       String trainDir, String validDir, String inputListSha256, List<String> validPhotos,
+                       String config) {
     public static final String FILE = "manifest.json";
     public static final int FORMAT_VERSION = 1;
 

@@ -106,25 +106,42 @@ public final class PhotoPatcher implements Serializable {
             for (int i = 0; i < cfg.patchesPerImage(); i++) {
                 int y = rng.nextInt(img.height() - p + 1);
                 int x = rng.nextInt(img.width() - p + 1);
-                out.add(cut(img, y, x, i, photoSeed, rng, path));
+                out.add(cut(img, y, x, i, photoSeed, rng, path, valid));
             }
         } else {
             int i = 0;
             for (int y = 0; y + p <= img.height(); y += p) {
                 for (int x = 0; x + p <= img.width(); x += p) {
-                    out.add(cut(img, y, x, i++, photoSeed, rng, path));
+                    out.add(cut(img, y, x, i++, photoSeed, rng, path, valid));
                 }
             }
         }
         return new Outcome(path, valid, out, null, null);
     }
 
-    private SourcePatch cut(Image img, int y, int x, int index, long photoSeed, SplittableRandom rng, String path) {
+    private SourcePatch cut(Image img, int y, int x, int index, long photoSeed, SplittableRandom rng, String path,
+                            boolean valid) {
         int p = cfg.patchSize();
         int rot = cfg.rotate() ? rng.nextInt(4) : 0;
         boolean flip = cfg.flip() && rng.nextBoolean();
         int q = cfg.jpegQualityMax() > cfg.jpegQuality()
                 ? cfg.jpegQuality() + rng.nextInt(cfg.jpegQualityMax() - cfg.jpegQuality() + 1) : cfg.jpegQuality();
+        // colour augmentation (training patches only; nothing is drawn when it is off, so outputs stay as before)
+        int[] plane = {0, 1, 2};
+        float[] gain = {1f, 1f, 1f};
+        if (!valid && cfg.channelShuffle()) {
+            for (int k = 2; k > 0; k--) {
+                int j = rng.nextInt(k + 1);
+                int t = plane[k];
+                plane[k] = plane[j];
+                plane[j] = t;
+            }
+        }
+        if (!valid && cfg.colorCast() > 0) {
+            for (int k = 0; k < 3; k++) {
+                gain[k] = (float) (1 - cfg.colorCast() * rng.nextDouble());
+            }
+        }
         byte[] rgb = new byte[3 * p * p];
         float[] d = img.data();
         int h = img.height();
@@ -142,7 +159,7 @@ public final class PhotoPatcher implements Serializable {
                         case 3 -> { sr = p - 1 - ss0; ss = r; }
                         default -> { sr = r; ss = ss0; }
                     }
-                    float v = d[(c * h + y + sr) * w + x + ss];
+                    float v = d[(plane[c] * h + y + sr) * w + x + ss] * gain[c];
                     rgb[(c * p + r) * p + s] = (byte) Math.round(Math.max(0f, Math.min(255f, v)));
                 }
             }

@@ -13,7 +13,7 @@ import org.taskscale.config.ConfigException;
 public record PrepConfig(List<String> inputs, String listFile, String output, boolean overwrite, PrepTask task,
                          int scale, int colors, int jpegQuality, int jpegQualityMax, int patchSize,
                          int patchesPerImage, double rescaleProbability, List<Double> rescaleFactors, boolean rotate,
-                         boolean flip, int minibatch, double validFraction, CNN2DFormat layout,
+                         boolean flip, boolean channelShuffle, double colorCast, int minibatch, double validFraction, CNN2DFormat layout,
                          List<String> extensions, int partitions, long seed, long maxPixels)
         implements java.io.Serializable {
     public static final String PATH = "taskscale.prep";
@@ -37,6 +37,7 @@ public record PrepConfig(List<String> inputs, String listFile, String output, bo
         for (double f : rescaleFactors) {
             check(f > 0 && f <= 4, "rescale-factors", "numbers in (0, 4]", rescaleFactors);
         }
+        check(colorCast >= 0 && colorCast < 1, "color-cast", "a number in [0, 1)", colorCast);
         check(minibatch >= 1, "minibatch", "positive", minibatch);
         check(validFraction >= 0 && validFraction < 1, "valid-fraction", "a number in [0, 1)", validFraction);
         check(partitions >= 0, "partitions", "0 (auto) or positive", partitions);
@@ -60,7 +61,8 @@ public record PrepConfig(List<String> inputs, String listFile, String output, bo
                 p.getBoolean("overwrite"), PrepTask.parse(p.getString("task")), p.getInt("scale"), p.getInt("colors"),
                 p.getInt("jpeg-quality"), p.getInt("jpeg-quality-max"), p.getInt("patch-size"),
                 p.getInt("patches-per-image"), p.getDouble("rescale-probability"), p.getDoubleList("rescale-factors"),
-                p.getBoolean("rotate"), p.getBoolean("flip"), p.getInt("minibatch"), p.getDouble("valid-fraction"),
+                p.getBoolean("rotate"), p.getBoolean("flip"), p.getBoolean("channel-shuffle"), p.getDouble("color-cast"),
+                p.getInt("minibatch"), p.getDouble("valid-fraction"),
                 CNN2DFormat.valueOf(layout), p.getStringList("extensions"), p.getInt("partitions"), p.getLong("seed"),
                 c.getLong("taskscale.image.max-pixels"));
     }

@@ -132,7 +132,9 @@ public final class PrepJob {
                 cfg.task().scales() ? cfg.scale() : 1, cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(),
                 cfg.patchSize(), cfg.layout().name(), cfg.minibatch(), cfg.seed(), shapes.input(), shapes.labels(),
                 storage(cfg),
-                counts, mean, "train", "valid", sha256(keys), TaskscaleConfig.render(config, false));
+                counts, mean, "train", "valid", sha256(keys),
+                summaries.stream().filter(s -> s.valid() && s.reason() == null).map(Summary::path).sorted().toList(),
+                TaskscaleConfig.render(config, false));
         BatchWriter.writeAtomically(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
         BatchWriter.writeAtomically(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
         BatchWriter.writeAtomically(new Path(outDir, "config.conf"),

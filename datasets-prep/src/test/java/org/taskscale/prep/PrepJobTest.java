@@ -77,6 +77,7 @@ class PrepJobTest {
         assertEquals(1, c.get("ignored"));
         assertEquals(3 * c.get("accepted"), c.get("patches"));
         assertEquals(c.get("patches"), c.get("train-patches") + c.get("valid-patches"));
+        assertEquals(c.get("valid-photos"), m.validPhotos().size(), "the validation photos are listed");
         List<String> rejects = Files.readAllLines(out.resolve("rejects.csv"));
         assertEquals("path,reason,detail", rejects.get(0));
         for (Map.Entry<String, String> e : bad.entrySet()) {

@@ -38,8 +38,6 @@ public final class TaskscaleConfig {
 
     /** Loads defaults, the optional experiment file and the overrides; validates; returns the full config. */
     public static Config load(Path experimentFile, Map<String, String> overrides) {
-        ConfigFactory.invalidateCaches();
-        Config reference = ConfigFactory.defaultReference();
         Config experiment = ConfigFactory.empty();
         if (experimentFile != null) {
             if (!Files.isRegularFile(experimentFile)) {
@@ -53,6 +51,13 @@ public final class TaskscaleConfig {
                         + e.getMessage(), e);
             }
         }
+        return loadWith(experiment, overrides);
+    }
+
+    /** Loads defaults, an experiment given as a parsed config (e.g. a classpath resource) and the overrides. */
+    public static Config loadWith(Config experiment, Map<String, String> overrides) {
+        ConfigFactory.invalidateCaches();
+        Config reference = ConfigFactory.defaultReference();
         Config cli = parseOverrides(overrides);
         Config merged;
         try {

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.NoParamLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.taskscale.layers.AdaptiveResample;
 import org.taskscale.layers.BicubicResize;
 import org.taskscale.layers.PReLU;
 import org.taskscale.layers.PixelShuffle;
@@ -51,7 +52,13 @@ public record Footprint(double radius, int alignment, double outputPerInput) {
                 f = Math.max(f, step.get(in));
             }
             GraphVertex gv = conf.getVertices().get(v);
-            if (gv instanceof LayerVertex lv) {
+            if (gv instanceof AdaptiveResample a) {
+                // taps reach (k-1)/2 + unit (the largest offset) + 1 (bilinear) HR pixels from the footprint centre
+                String image = conf.getVertexInputs().get(v).get(0);
+                double fi = step.get(image);
+                r = Math.max(r, radius.get(image) + ((a.getKernel() - 1) / 2.0 + a.getUnit() + 1 + a.getScale()) * fi);
+                f = fi * a.getScale();
+            } else if (gv instanceof LayerVertex lv) {
                 Layer l = lv.getLayerConf().getLayer();
                 if (l instanceof Deconvolution2D d) {
                     int k = Math.max(d.getKernelSize()[0], d.getKernelSize()[1]);

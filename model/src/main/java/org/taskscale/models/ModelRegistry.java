@@ -29,6 +29,7 @@ public final class ModelRegistry {
         register(new ColorizeBasic());
         register(new ColorizeLarge());
         register(new AetadColor());
+        register(new Car());
         // car: its own issue (kernel-generation net + content-adaptive resampler + EDSR-style upscaler)
     }
 

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.layers.AdaptiveResample;
 import org.taskscale.layers.BicubicResize;
 import org.taskscale.layers.Conv2D;
 import org.taskscale.layers.Luminance;
@@ -47,6 +48,21 @@ final class NetBuilder {
     /** A k x k convolution, stride 1. */
     String conv(String name, String in, int k, int nOut, Activation act) {
         return conv(name, in, k, nOut, act, 1, 1, null);
+    }
+
+    /** A k x k convolution, stride 1, with any activation function (e.g. LeakyReLU(0.2)). */
+    String conv(String name, String in, int k, int nOut, org.nd4j.linalg.activations.IActivation act) {
+        String n = conv(name, in, k, nOut, Activation.IDENTITY);
+        ((org.deeplearning4j.nn.conf.layers.BaseLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) g.getVertices().get(n))
+                .getLayerConf().getLayer()).setActivationFn(act);
+        return n;
+    }
+
+    /** CAR's content-adaptive resampler: {@code image} sampled by per-pixel kernel logits and offsets. */
+    String resample(String name, String image, String logits, String offsets, int k, int scale, double offsetL1,
+                    double offsetTv) {
+        g.addVertex(name, new AdaptiveResample(k, scale, scale, true, f, offsetL1, offsetTv), image, logits, offsets);
+        return name;
     }
 
     /** A k x k convolution with stride and dilation, optionally with its own updater. */

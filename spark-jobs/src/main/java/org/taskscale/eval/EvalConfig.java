@@ -14,7 +14,7 @@ import org.taskscale.models.Task;
  *
  * @param task the task of zips that do not say it, or null
  */
-public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<String, String> datasets,
+public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<String, List<String>> datasets,
                          List<Integer> scales, List<Integer> qualities, Task task, int scale, String out, int tile,
                          int crops, int cropSize, int partitions) {
     public static final String PATH = "taskscale.eval";
@@ -61,14 +61,16 @@ public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<S
     /** Reads and checks the block (nothing is touched before this passes). */
     public static EvalConfig from(Config c) {
         Config e = c.getConfig(PATH);
-        Map<String, String> datasets = new LinkedHashMap<>();
+        Map<String, List<String>> datasets = new LinkedHashMap<>();
         for (var en : e.getConfig("datasets").root().entrySet()) {
             Object v = en.getValue().unwrapped();
-            if (!(v instanceof String s) || s.isBlank()) {
-                throw new ConfigException(PATH + ".datasets." + en.getKey() + " must be a folder of images (a string),"
-                        + " not " + v + ".");
+            List<String> paths = v instanceof String s ? List.of(s) : v instanceof List<?> l
+                    && l.stream().allMatch(x -> x instanceof String) ? l.stream().map(String.class::cast).toList() : null;
+            if (paths == null || paths.isEmpty() || paths.stream().anyMatch(String::isBlank)) {
+                throw new ConfigException(PATH + ".datasets." + en.getKey() + " must be a folder (or glob) of images, or a"
+                        + " list of them, not " + v + ".");
             }
-            datasets.put(en.getKey(), s);
+            datasets.put(en.getKey(), paths);
         }
         String task = e.getString("task").trim();
         Task t;

@@ -45,7 +45,13 @@ public final class EvalJob {
     static List<Item> plan(EvalConfig cfg, Configuration conf, PrintWriter out) throws IOException {
         Map<String, List<PhotoLister.Photo>> images = new LinkedHashMap<>();
         for (var d : cfg.datasets().entrySet()) {
-            List<PhotoLister.Photo> photos = PhotoLister.list(List.of(d.getValue()), "", IMAGE_EXTENSIONS, conf).photos();
+            List<PhotoLister.Photo> photos;
+            try {
+                photos = PhotoLister.list(d.getValue(), "", IMAGE_EXTENSIONS, conf).photos();
+            } catch (org.taskscale.config.ConfigException e) {
+                throw new org.taskscale.config.ConfigException(e.getMessage().replace("taskscale.prep.inputs",
+                        EvalConfig.PATH + ".datasets." + d.getKey()), e);
+            }
             if (photos.isEmpty()) {
                 throw new IllegalArgumentException("The dataset " + d.getKey() + " (" + d.getValue() + ") has no images ("
                         + String.join(", ", IMAGE_EXTENSIONS) + ").");

@@ -1,0 +1,140 @@
+package org.taskscale.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.eval.EvalConfig;
+import org.taskscale.eval.EvalJob;
+import org.taskscale.eval.EvalResults;
+import org.taskscale.models.ModelConfig;
+import org.taskscale.prep.Manifest;
+import org.taskscale.prep.PrepConfig;
+import org.taskscale.prep.PrepJob;
+import org.taskscale.train.TrainConfig;
+import org.taskscale.train.TrainJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code taskscale quickstart}: the whole product on the bundled photos with embedded defaults
+ * ({@code quickstart.conf} beside this class): prep on Spark, training of the x2 task-aware rescaler for a fixed
+ * budget, evaluation of the best model on the validation photos (whole images) against bicubic, and the report.
+ * Writes {@code runs/quickstart/{model.zip, eval.json, eval.csv, report.html}} and prints the report's path.
+ * Starts over each time (its own prep output and run directory are replaced).
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = "Prep, train (x2 task-aware rescaler, fixed budget), evaluate against bicubic and report, on the"
+                + " bundled photos: writes runs/quickstart/{model.zip,eval.json,report.html}.")
+public final class QuickstartCommand implements Callable<Integer> {
+    @Option(names = "--minutes", description = "Training budget in minutes (taskscale.train.minutes; default 9).")
+    Double minutes;
+
+    @Option(names = "--master", description = "Spark master (default: the launcher's, local[*]).")
+    String master;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        if (minutes != null) {
+            if (!(minutes > 0)) {
+                throw new UserException("--minutes must be positive, not " + minutes + ".");
+            }
+            options.overrides.put("taskscale.train.minutes", String.valueOf(minutes));
+        }
+        Config experiment = ConfigFactory.parseResources(QuickstartCommand.class, "quickstart.conf");
+        Config c = TaskscaleConfig.loadWith(experiment, options.overrides);
+        c = c.withValue("taskscale.prep.inputs", ConfigValueFactory.fromIterable(
+                c.getStringList("taskscale.prep.inputs").stream().map(QuickstartCommand::home).toList()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.showIfAsked(c, out)) {
+            return 0;
+        }
+        PrepConfig.from(c);  // every block checked before anything runs
+        TrainConfig t = TrainConfig.from(c);
+        ModelConfig m = ModelConfig.from(c);
+        String run = t.runDir();
+        out.printf(Locale.ROOT, "quickstart: %s x%d (%d channels) on %s, %s of training; run directory %s%n", m.name(),
+                m.scale(), m.channels(), c.getStringList("taskscale.prep.inputs"), budget(t), run);
+        out.flush();
+        Path runDir = Path.of(run);
+        if (Files.exists(runDir)) {
+            out.printf("quickstart: starting over: removing the previous %s%n", runDir);
+            FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()).delete(
+                    new org.apache.hadoop.fs.Path(runDir.toAbsolutePath().toString()), true);
+        }
+        List<String> stages = new ArrayList<>();
+        try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+            long s = System.nanoTime();
+            out.println("quickstart: [1/3] prep");
+            Manifest man = PrepJob.run(c, jsc, out);
+            stages.add(String.format(Locale.ROOT, "prep %.0f s", (System.nanoTime() - s) / 1e9));
+            s = System.nanoTime();
+            out.println("quickstart: [2/3] train");
+            out.flush();
+            TrainJob.run(c, t.mode().equals("single") ? null : jsc, new TrainJob.Options(true, null, false), out);
+            stages.add(String.format(Locale.ROOT, "train %.0f s", (System.nanoTime() - s) / 1e9));
+            s = System.nanoTime();
+            out.printf("quickstart: [3/3] evaluate on the %d validation photo(s), whole, against bicubic%n",
+                    man.validPhotos().size());
+            out.flush();
+            Config ec = c.withValue("taskscale.eval.checkpoints",
+                            ConfigValueFactory.fromIterable(List.of(run + "/model.zip")))
+                    .withValue("taskscale.eval.datasets", ConfigValueFactory.fromMap(Map.of("valid", man.validPhotos())));
+            EvalJob.Result res = EvalJob.run(EvalConfig.from(ec), jsc, jsc.hadoopConfiguration(),
+                    "taskscale quickstart: x2 task-aware rescaling on the bundled photos", out);
+            stages.add(String.format(Locale.ROOT, "eval %.0f s", (System.nanoTime() - s) / 1e9));
+            EvalResults.Summary sum = res.summary().get(0);
+            out.printf(Locale.ROOT, "quickstart: learned x2 rescaling %.2f dB PSNR-Y vs bicubic %.2f dB (%+.2f dB) on %d"
+                            + " validation photo(s); LR preview %.2f dB against bicubic LR%n", sum.psnrY(), sum.baselinePsnrY(),
+                    sum.gain(), sum.images(), sum.lrPsnrY());
+            out.printf(Locale.ROOT, "quickstart: done in %.1f min (%s)%n", (System.nanoTime() - t0) / 6e10,
+                    String.join(", ", stages));
+            out.printf("quickstart: report %s%n", res.report());
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static String budget(TrainConfig t) {
+        List<String> b = new ArrayList<>();
+        if (t.minutes() > 0) {
+            b.add(t.minutes() + " min");
+        }
+        if (t.epochs() > 0) {
+            b.add(t.epochs() + " epochs");
+        }
+        if (t.iterations() > 0) {
+            b.add(t.iterations() + " iterations");
+        }
+        return String.join(" or ", b);
+    }
+
+    /** A relative input that is not under the working directory is taken from the installation (bin/taskscale's). */
+    static String home(String input) {
+        String home = System.getProperty("taskscale.home");
+        if (home == null || input.contains("://") || Path.of(input).isAbsolute() || Files.exists(Path.of(input))) {
+            return input;
+        }
+        return Path.of(home).resolve(input).toString();
+    }
+}
