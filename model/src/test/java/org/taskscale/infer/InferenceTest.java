@@ -56,7 +56,8 @@ class InferenceTest {
     static Stream<Arguments> models() {
         return Stream.of(Arguments.of("srcnn", 2), Arguments.of("edsr", 2), Arguments.of("edsr", 3),
                 Arguments.of("arcnn", 1), Arguments.of("aetad-skip", 2), Arguments.of("aetad-small", 4),
-                Arguments.of("colorize-basic", 1), Arguments.of("colorize-large", 1), Arguments.of("aetad-color", 1));
+                Arguments.of("colorize-basic", 1), Arguments.of("colorize-large", 1), Arguments.of("aetad-color", 1),
+                Arguments.of("car", 2), Arguments.of("car", 4));
     }
 
     @ParameterizedTest(name = "{0} x{1}")

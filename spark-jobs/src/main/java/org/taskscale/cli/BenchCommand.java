@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchPrepCommand.class, BenchSparkCommand.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class, BenchPrepCommand.class,
+            BenchSparkCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -284,6 +285,45 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "edsr-infer torch ms/image=%.0f output_megapixels/s=%.3f%n", t, outMp / (t / 1000));
                 out.printf(Locale.ROOT, "edsr-infer ours/theirs=%.2f (throughput ratio, median of %d)%n", t / ms, ours.size());
             }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "resampler", mixinStandardHelpOptions = true,
+            description = "CAR's adaptive resampler on a batch of HR patches: forward and backward (all three inputs)"
+                    + " of the loops the layer uses, and a forward written with ND4J ops; ms per HR megapixel.")
+    static final class Resampler implements Callable<Integer> {
+        @Option(names = "--scale", defaultValue = "2", description = "2 (7x7 taps) or 4 (13x13). Default: ${DEFAULT-VALUE}.")
+        int scale;
+
+        @Option(names = "--batch", defaultValue = "16", description = "Patches. Default: ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Option(names = "--patch", defaultValue = "96", description = "HR patch side. Default: ${DEFAULT-VALUE}.")
+        int patch;
+
+        @Option(names = "--repeat", defaultValue = "5", description = "Timed repeats (median). Default: ${DEFAULT-VALUE}.")
+        int repeat;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (patch % scale != 0 || batch < 1 || repeat < 1) {
+                throw new UserException("--patch must be a multiple of --scale, --batch and --repeat positive.");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            var r = org.taskscale.bench.ResamplerBench.run(batch, patch, scale, repeat);
+            double mp = r.megapixels();
+            out.printf(Locale.ROOT, "resampler x%d, %dx%d taps, %d x 3x%dx%d (%.3f HR megapixels), %d threads%n", scale,
+                    3 * scale + 1, 3 * scale + 1, batch, patch, patch, mp, Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "loops forward ms=%.1f ms/megapixel=%.1f%n", r.forwardMs(), r.forwardMs() / mp);
+            out.printf(Locale.ROOT, "loops backward ms=%.1f ms/megapixel=%.1f%n", r.backwardMs(), r.backwardMs() / mp);
+            out.printf(Locale.ROOT, "loops forward+backward ms/megapixel=%.1f%n", (r.forwardMs() + r.backwardMs()) / mp);
+            out.printf(Locale.ROOT, "nd4j-ops forward ms=%.1f ms/megapixel=%.1f (loops are %.1fx faster; max difference %.1e)%n",
+                    r.nd4jForwardMs(), r.nd4jForwardMs() / mp, r.nd4jForwardMs() / r.forwardMs(), r.maxDiff());
             out.flush();
             return 0;
         }
