@@ -31,7 +31,10 @@ class PrepJobTest {
 
     static JavaSparkContext spark(String master) {
         return new JavaSparkContext(new SparkConf().setAppName("prep-test").setMaster(master)
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                // as deploy/submit runs it: Kryo, with our registrator for records (ND4J's is not on this module's path)
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", org.taskscale.spark.RecordKryoRegistrator.class.getName()));
     }
 
     static Config config(Path in, Path out, Map<String, String> more) {

@@ -54,8 +54,11 @@ public final class Report {
             h.append("<h3>").append(esc(r.label())).append("</h3>\n<div>");
             h.append(chart("training loss", "iteration", List.of(new Series("loss", "#1f77b4", c.lossX, c.loss)), true));
             h.append(chart("validation PSNR-Y (dB)", "iteration", List.of(new Series("ours", "#d62728", c.validX, c.valid),
-                    new Series("baseline", "#7f7f7f", c.validX, c.baseline), new Series("LR preview", "#2ca02c", c.validX,
-                            c.lr)), false));
+                    new Series("baseline", "#7f7f7f", c.validX, c.baseline)), false));
+            if (c.lr.stream().anyMatch(v -> !Double.isNaN(v))) {
+                h.append(chart("LR preview vs bicubic LR, PSNR-Y (dB)", "iteration",
+                        List.of(new Series("LR preview", "#2ca02c", c.validX, c.lr)), false));
+            }
             h.append("</div>\n");
         }
         h.append("<h2>Crops</h2>\n");
@@ -214,7 +217,7 @@ public final class Report {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
                     px.applyAsDouble(x), hgt - bottom + 14, tick(x)));
         }
-        svg.append("<text x=\"").append(w / 2).append("\" y=\"").append(hgt - 4).append("\" text-anchor=\"middle\">")
+        svg.append("<text x=\"").append(w - right).append("\" y=\"").append(hgt - 4).append("\" text-anchor=\"end\">")
                 .append(esc(xLabel)).append("</text>");
         int legend = 0;
         for (Series s : series) {
@@ -231,9 +234,10 @@ public final class Report {
             }
             svg.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(s.color()).append("\" points=\"")
                     .append(pts.toString().trim()).append("\"><title>").append(esc(s.name())).append("</title></polyline>");
+            // legend under the plot, left of the axis label: never over a curve
+            int lx = left + legend * 90;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>", left + 8, top + 8 + legend * 14, s.color(), left + 22,
-                    top + 12 + legend * 14, esc(s.name())));
+                    + "<text x=\"%d\" y=\"%d\">%s</text>", lx, hgt - 8, s.color(), lx + 14, hgt - 4, esc(s.name())));
             legend++;
         }
         return svg.append("</svg>").toString();
@@ -241,6 +245,9 @@ public final class Report {
 
     private static String tick(double v) {
         double a = Math.abs(v);
+        if (a >= 1 && a < 1e5 && Math.abs(v - Math.rint(v)) < 1e-9) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
         if (a != 0 && (a < 0.01 || a >= 1e5)) {
             return String.format(Locale.ROOT, "%.1e", v);
         }

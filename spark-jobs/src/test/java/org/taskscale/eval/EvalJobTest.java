@@ -118,7 +118,8 @@ class EvalJobTest {
         StringWriter log = new StringWriter();
         EvalJob.Result res;
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("eval-test")
-                .set("spark.ui.enabled", "false"))) {
+                .set("spark.ui.enabled", "false").set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", org.taskscale.spark.RecordKryoRegistrator.REGISTRATORS))) {
             res = EvalJob.run(cfg, jsc, jsc.hadoopConfiguration(), "sweep", new PrintWriter(log));
         }
         // srcnn: 2 checkpoints (iter-10, model.zip) x 2 scales x 3 images; edsr x2 only: 3 images

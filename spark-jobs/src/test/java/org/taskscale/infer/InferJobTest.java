@@ -57,7 +57,8 @@ class InferJobTest {
         InferJob.Options up = new InferJob.Options(dir.resolve("model.zip").toString(), Inference.Mode.UPSCALE, 64, -1, null,
                 0, dir.resolve("hr").toString());
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("infer-test")
-                .set("spark.ui.enabled", "false"))) {
+                .set("spark.ui.enabled", "false").set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .set("spark.kryo.registrator", org.taskscale.spark.RecordKryoRegistrator.REGISTRATORS))) {
             res = InferJob.run(List.of(dir.resolve("lr").toString()), up, jsc, new PrintWriter(log));
         }
         assertEquals(2, res.size());
