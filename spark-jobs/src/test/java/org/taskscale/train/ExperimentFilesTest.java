@@ -45,4 +45,17 @@ class ExperimentFilesTest {
             }
         }
     }
+
+    @Test
+    void everyEvaluationSweepIsValid() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Path.of("../conf/evals"))) {
+            files = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertTrue(!files.isEmpty(), "no sweep templates in conf/evals");
+        for (Path f : files) {
+            org.taskscale.eval.EvalConfig e = org.taskscale.eval.EvalConfig.from(TaskscaleConfig.load(f, Map.of()));
+            assertTrue(!e.checkpoints().isEmpty() && !e.datasets().isEmpty(), f.toString());
+        }
+    }
 }
