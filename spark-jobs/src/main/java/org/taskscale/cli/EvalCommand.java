@@ -50,8 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--tile", description = "Tile side in pixels, 0 = whole images (taskscale.eval.tile).")
     Integer tile;
 
-    @Option(names = "--master", description = "Spark master for the sweep (default: the launcher's or spark-submit's).")
-    String master;
+    @Mixin
+    SparkMaster sparkMaster;
 
     @Mixin
     ConfigOptions options;
@@ -91,7 +91,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("--images and --task belong to the single-model form: give --model too.");
         }
         EvalConfig cfg = EvalConfig.from(c);  // bad values fail here, before Spark starts
-        try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+        try (JavaSparkContext jsc = sparkMaster.start(c)) {
             EvalJob.run(cfg, jsc, jsc.hadoopConfiguration(), "taskscale evaluation sweep", w);
         }
         return 0;

@@ -56,8 +56,8 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--spark", description = "Run as a Spark job over the files (one model load per partition).")
     boolean spark;
 
-    @Option(names = "--master", description = "Spark master with --spark (default: the launcher's or spark-submit's).")
-    String master;
+    @Mixin
+    SparkMaster sparkMaster;
 
     @Mixin
     ConfigOptions options;
@@ -88,7 +88,7 @@ public final class InferCommand implements Callable<Integer> {
         List<InferJob.Outcome> res;
         try {
             if (spark) {
-                try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+                try (JavaSparkContext jsc = sparkMaster.start(c)) {
                     res = InferJob.run(inputs, o, jsc, w);
                 }
             } else {

@@ -61,8 +61,8 @@ public final class PrepCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
     boolean overwrite;
 
-    @Option(names = "--master", description = "Spark master, e.g. local[1] (default: the launcher's or spark-submit's).")
-    String master;
+    @Mixin
+    SparkMaster sparkMaster;
 
     @Mixin
     ConfigOptions options;
@@ -97,7 +97,7 @@ public final class PrepCommand implements Callable<Integer> {
             return 0;
         }
         org.taskscale.prep.PrepConfig.from(c);  // fail on a bad value before Spark starts
-        try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+        try (JavaSparkContext jsc = sparkMaster.start(c)) {
             PrepJob.run(c, jsc, out);
         }
         return 0;

@@ -43,8 +43,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--minutes", description = "Training budget in minutes (taskscale.train.minutes; default 9).")
     Double minutes;
 
-    @Option(names = "--master", description = "Spark master (default: the launcher's, local[*]).")
-    String master;
+    @Mixin
+    SparkMaster sparkMaster;
 
     @Mixin
     ConfigOptions options;
@@ -83,7 +83,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                     new org.apache.hadoop.fs.Path(runDir.toAbsolutePath().toString()), true);
         }
         List<String> stages = new ArrayList<>();
-        try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+        try (JavaSparkContext jsc = sparkMaster.start(c)) {
             long s = System.nanoTime();
             out.println("quickstart: [1/3] prep");
             Manifest man = PrepJob.run(c, jsc, out);

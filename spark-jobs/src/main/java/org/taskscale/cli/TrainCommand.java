@@ -49,8 +49,8 @@ public final class TrainCommand implements Callable<Integer> {
             + " prep output's valid/ split; no training.")
     boolean validOnly;
 
-    @Option(names = "--master", description = "Spark master (default: the launcher's or spark-submit's).")
-    String master;
+    @Mixin
+    SparkMaster sparkMaster;
 
     @Mixin
     ConfigOptions options;
@@ -84,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             TrainJob.run(c, null, opts, out);
             return 0;
         }
-        try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+        try (JavaSparkContext jsc = sparkMaster.start(c)) {
             TrainJob.run(c, jsc, opts, out);
         }
         return 0;
