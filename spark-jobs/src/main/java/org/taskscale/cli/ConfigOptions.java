@@ -18,6 +18,25 @@ public final class ConfigOptions {
             + " came from) and exit without running anything.")
     boolean showConfig;
 
+    /** A flag's value as an override of {@code key} (nothing when the flag was not given). */
+    public void set(String key, Object value) {
+        if (value != null) {
+            overrides.put(key, value.toString());
+        }
+    }
+
+    /** A flag's string value (a path, a name) as a quoted HOCON string override of {@code key}. */
+    public void setString(String key, String value) {
+        if (value != null) {
+            overrides.put(key, quote(value));
+        }
+    }
+
+    /** {@code s} as a HOCON quoted string. */
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** Loads and validates the configuration for a command, from an optional experiment file. */
     public Config load(Path experimentFile) {
         return TaskscaleConfig.load(experimentFile, overrides);

@@ -73,24 +73,20 @@ public final class PrepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String k = "taskscale.prep.";
-        if (task != null) {
-            options.overrides.put(k + "task", task);
-        }
+        options.set(k + "task", task);
         if (inputs != null && !inputs.isEmpty()) {
-            options.overrides.put(k + "inputs", "[" + String.join(", ", inputs.stream().map(PrepCommand::quote).toList()) + "]");
+            options.overrides.put(k + "inputs", "[" + String.join(", ", inputs.stream().map(ConfigOptions::quote).toList()) + "]");
         }
-        put(k + "list-file", listFile == null ? null : quote(listFile));
-        put(k + "output", output == null ? null : quote(output));
-        put(k + "patch-size", patch);
-        put(k + "jpeg-quality", quality);
-        put(k + "jpeg-quality-max", qualityMax);
-        put(k + "patches-per-image", patchesPerImage);
-        put(k + "scale", scale);
-        put(k + "minibatch", minibatch);
-        put(k + "seed", seed);
-        if (overwrite) {
-            options.overrides.put(k + "overwrite", "true");
-        }
+        options.setString(k + "list-file", listFile);
+        options.setString(k + "output", output);
+        options.set(k + "patch-size", patch);
+        options.set(k + "jpeg-quality", quality);
+        options.set(k + "jpeg-quality-max", qualityMax);
+        options.set(k + "patches-per-image", patchesPerImage);
+        options.set(k + "scale", scale);
+        options.set(k + "minibatch", minibatch);
+        options.set(k + "seed", seed);
+        options.set(k + "overwrite", overwrite ? "true" : null);
         Config c = options.load(conf);
         PrintWriter out = spec.commandLine().getOut();
         if (options.showIfAsked(c, out)) {
@@ -101,15 +97,5 @@ public final class PrepCommand implements Callable<Integer> {
             PrepJob.run(c, jsc, out);
         }
         return 0;
-    }
-
-    private void put(String key, Object value) {
-        if (value != null) {
-            options.overrides.put(key, value.toString());
-        }
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

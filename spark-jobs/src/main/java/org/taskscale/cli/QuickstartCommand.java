@@ -59,7 +59,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             if (!(minutes > 0)) {
                 throw new UserException("--minutes must be positive, not " + minutes + ".");
             }
-            options.overrides.put("taskscale.train.minutes", String.valueOf(minutes));
+            options.set("taskscale.train.minutes", minutes);
         }
         Config experiment = ConfigFactory.parseResources(QuickstartCommand.class, "quickstart.conf");
         Config c = TaskscaleConfig.loadWith(experiment, options.overrides);
@@ -76,11 +76,11 @@ public final class QuickstartCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "quickstart: %s x%d (%d channels) on %s, %s of training; run directory %s%n", m.name(),
                 m.scale(), m.channels(), c.getStringList("taskscale.prep.inputs"), budget(t), run);
         out.flush();
-        Path runDir = Path.of(run);
-        if (Files.exists(runDir)) {
+        org.apache.hadoop.fs.Path runDir = new org.apache.hadoop.fs.Path(run);
+        FileSystem runFs = runDir.getFileSystem(new org.apache.hadoop.conf.Configuration());
+        if (runFs.exists(runDir)) {
             out.printf("quickstart: starting over: removing the previous %s%n", runDir);
-            FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()).delete(
-                    new org.apache.hadoop.fs.Path(runDir.toAbsolutePath().toString()), true);
+            runFs.delete(runDir, true);
         }
         List<String> stages = new ArrayList<>();
         try (JavaSparkContext jsc = sparkMaster.start(c)) {

@@ -63,15 +63,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (fresh && resume) {
             throw new UserException("--fresh and --resume contradict each other: give one.");
         }
-        if (data != null) {
-            options.overrides.put("taskscale.train.data", "\"" + data + "\"");
-        }
-        if (experiment != null) {
-            options.overrides.put("taskscale.train.experiment", experiment);
-        }
-        if (model != null) {
-            options.overrides.put("taskscale.model.name", model);
-        }
+        options.setString("taskscale.train.data", data);
+        options.setString("taskscale.train.experiment", experiment);
+        options.setString("taskscale.model.name", model);
         Config c = options.load(conf);
         PrintWriter out = spec.commandLine().getOut();
         if (options.showIfAsked(c, out)) {
