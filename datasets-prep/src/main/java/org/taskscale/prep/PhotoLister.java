@@ -29,10 +29,19 @@ public final class PhotoLister {
     /** The photos (by key), and how many other files were skipped. */
     public record Listing(List<Photo> photos, long ignored) {}
 
+    /** The image file extensions evaluation and inference read (prep's are configurable). */
+    public static final List<String> IMAGE_EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp");
+
     private PhotoLister() {}
 
     public static Listing list(List<String> inputs, String listFile, List<String> extensions, Configuration conf)
             throws IOException {
+        return list(inputs, listFile, extensions, conf, PrepConfig.PATH + ".inputs");
+    }
+
+    /** The same, naming {@code key} (the configuration key or argument the inputs came from) in its errors. */
+    public static Listing list(List<String> inputs, String listFile, List<String> extensions, Configuration conf,
+                               String key) throws IOException {
         java.util.Map<String, Photo> photos = new java.util.HashMap<>();
         long[] ignored = {0};
         for (String in : inputs) {
@@ -40,7 +49,7 @@ public final class PhotoLister {
             FileSystem fs = p.getFileSystem(conf);
             FileStatus[] matches = fs.globStatus(p);
             if (matches == null || matches.length == 0) {
-                throw new ConfigException("taskscale.prep.inputs: nothing matches '" + in + "'.");
+                throw new ConfigException(key + ": nothing matches '" + in + "'.");
             }
             for (FileStatus st : matches) {
                 if (st.isDirectory()) {

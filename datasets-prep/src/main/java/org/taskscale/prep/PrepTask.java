@@ -42,9 +42,14 @@ public enum PrepTask {
     }
 
     public static PrepTask parse(String s) {
+        return parse(s, PrepConfig.PATH + ".task");
+    }
+
+    /** The task named {@code s}; an unknown name fails naming {@code key} (a configuration key or a flag). */
+    public static PrepTask parse(String s, String key) {
         String n = s.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(p -> p.configName.equals(n)).findFirst()
-                .orElseThrow(() -> new ConfigException("taskscale.prep.task: unknown task '" + s + "'; valid: "
+                .orElseThrow(() -> new ConfigException(key + ": unknown task '" + s + "'; valid: "
                         + String.join(", ", Arrays.stream(values()).map(PrepTask::configName).toList()) + "."));
     }
 }

@@ -134,6 +134,9 @@ public class AdaptiveResample extends GraphVertex {
 
     static final class Runtime extends BaseGraphVertex {
         private final AdaptiveResample conf;
+        /** The forward pass's dense inputs (image, normalised weights, offsets), kept for the backward pass. */
+        private double[][] kept;
+        private INDArray keptFor;
 
         Runtime(ComputationGraph graph, String name, int idx, DataType dataType, AdaptiveResample conf) {
             super(graph, name, idx, null, null, dataType);
@@ -171,7 +174,16 @@ public class AdaptiveResample extends GraphVertex {
                     conf.unit);
         }
 
-        /** Softmax over the taps of each LR pixel (in place). */
+        /** The inputs as dense NCHW doubles, the weights normalised when asked. */
+        private double[][] dense(AdaptiveResampling.Shape s) {
+            double[] w = nchw(inputs[1]);
+            if (conf.softmax) {
+                w = normalised(w, s.n(), s.taps(), s.lrHeight() * s.lrWidth());
+            }
+            return new double[][] {nchw(inputs[0]), w, nchw(inputs[2])};
+        }
+
+        /** Softmax over the taps of each LR pixel (a new array). */
         private double[] normalised(double[] logits, int n, int taps, int plane) {
             double[] p = logits.clone();
             for (int b = 0; b < n; b++) {
@@ -208,11 +220,10 @@ public class AdaptiveResample extends GraphVertex {
         @Override
         public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
             AdaptiveResampling.Shape s = shape();
-            double[] w = nchw(inputs[1]);
-            if (conf.softmax) {
-                w = normalised(w, s.n(), s.taps(), s.lrHeight() * s.lrWidth());
-            }
-            double[] out = AdaptiveResampling.forward(s, nchw(inputs[0]), w, nchw(inputs[2]));
+            double[][] in = dense(s);
+            double[] out = AdaptiveResampling.forward(s, in[0], in[1], in[2]);
+            kept = training ? in : null;
+            keptFor = training ? inputs[0] : null;
             return toLayout(out, new long[] {s.n(), s.c(), s.lrHeight(), s.lrWidth()}, ArrayType.ACTIVATIONS, mgr);
         }
 
@@ -220,10 +231,12 @@ public class AdaptiveResample extends GraphVertex {
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
             AdaptiveResampling.Shape s = shape();
             int plane = s.lrHeight() * s.lrWidth();
-            double[] w = nchw(inputs[1]);
-            double[] p = conf.softmax ? normalised(w, s.n(), s.taps(), plane) : w;
-            double[] off = nchw(inputs[2]);
-            double[][] g = AdaptiveResampling.backward(s, nchw(inputs[0]), p, off, nchw(epsilon));
+            double[][] in = kept != null && keptFor == inputs[0] ? kept : dense(s);
+            kept = null;
+            keptFor = null;
+            double[] p = in[1];
+            double[] off = in[2];
+            double[][] g = AdaptiveResampling.backward(s, in[0], p, off, nchw(epsilon));
             double[] dW = g[1];
             if (conf.softmax) {
                 // d logits = p * (dp - sum_t p dp)

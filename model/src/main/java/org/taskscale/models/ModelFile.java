@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -54,14 +53,15 @@ public final class ModelFile {
         ByteArrayOutputStream out = new ByteArrayOutputStream(dl4j.size() + 1024);
         try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(dl4j.toByteArray()));
              ZipOutputStream zout = new ZipOutputStream(out)) {
+            if (info != null) {
+                // first, so that {@link #peek} reads what a model is without reading the model
+                zout.putNextEntry(new ZipEntry(ENTRY));
+                zout.write(json(info).getBytes(StandardCharsets.UTF_8));
+                zout.closeEntry();
+            }
             for (ZipEntry e = zin.getNextEntry(); e != null; e = zin.getNextEntry()) {
                 zout.putNextEntry(new ZipEntry(e.getName()));
                 zin.transferTo(zout);
-                zout.closeEntry();
-            }
-            if (info != null) {
-                zout.putNextEntry(new ZipEntry(ENTRY));
-                zout.write(json(info).getBytes(StandardCharsets.UTF_8));
                 zout.closeEntry();
             }
         }
@@ -107,20 +107,14 @@ public final class ModelFile {
     }
 
     /**
-     * What the model zip is, without loading its weights when it carries the {@value #ENTRY} entry (else as
-     * {@link #read(byte[], String, Task, int)}).
+     * What a model zip is, from its first entry, reading no further into {@code in}: a sweep over many checkpoints
+     * on HDFS reads a few hundred bytes of each. Null when the zip does not start with {@value #ENTRY} (zips from
+     * other tools): load it with {@link #read(byte[], String, Task, int)} then.
      */
-    public static Info info(byte[] zip, String source, Task task, int scale) throws IOException {
-        try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry e = zin.getNextEntry(); e != null; e = zin.getNextEntry()) {
-                if (e.getName().equals(ENTRY)) {
-                    return parse(zin.readAllBytes()).with(task, scale);
-                }
-            }
-        } catch (IOException e) {
-            throw new IOException("The model " + source + " is not a zip file (" + e.getMessage() + ").", e);
-        }
-        return read(zip, source, task, scale).info();
+    public static Info peek(InputStream in) throws IOException {
+        ZipInputStream zin = new ZipInputStream(in);
+        ZipEntry first = zin.getNextEntry();
+        return first != null && first.getName().equals(ENTRY) ? parse(zin.readAllBytes()) : null;
     }
 
     private static Info parse(byte[] json) throws IOException {
@@ -165,19 +159,5 @@ public final class ModelFile {
         }
         int colors = first.getNIn() == 1 && t != Task.COLORIZATION ? 1 : 3;
         return new Info("unknown", t, scaling ? scale : 1, colors, first.getCnn2dDataFormat());
-    }
-
-    /** A task from its command-line name (rescale, sr, sr-upsampled, jpeg, colorize, color-embed). */
-    public static Task task(String name) {
-        return switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "rescale", "rescaling" -> Task.RESCALING;
-            case "sr", "super-resolution" -> Task.SUPER_RESOLUTION;
-            case "sr-upsampled" -> Task.SUPER_RESOLUTION_PREUPSAMPLED;
-            case "jpeg", "restore" -> Task.JPEG_RESTORATION;
-            case "colorize", "colorization" -> Task.COLORIZATION;
-            case "color-embed", "color-embedding" -> Task.COLOR_EMBEDDING;
-            default -> throw new IllegalArgumentException("Unknown task '" + name
-                    + "': valid tasks are rescale, sr, sr-upsampled, jpeg, colorize and color-embed.");
-        };
     }
 }

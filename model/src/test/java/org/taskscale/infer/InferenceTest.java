@@ -144,6 +144,7 @@ class InferenceTest {
         byte[] zip = ModelFile.bytes(m.net(), m.info(), false);
         ModelFile.Loaded back = ModelFile.read(zip, "mem", null, 0);
         assertEquals(m.info(), back.info());
+        assertEquals(m.info(), ModelFile.peek(new java.io.ByteArrayInputStream(zip)), "the entry comes first");
         assertEquals(m.net().params(), back.net().params());
         // a plain DL4J zip: the task is read from the outputs, the scale must be given
         java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
@@ -152,6 +153,7 @@ class InferenceTest {
                 () -> ModelFile.read(plain.toByteArray(), "plain.zip", null, 0));
         assertTrue(e.getMessage().contains("plain.zip") && e.getMessage().contains("--scale"), e.getMessage());
         assertEquals(Task.RESCALING, ModelFile.read(plain.toByteArray(), "plain.zip", null, 4).info().task());
+        assertEquals(null, ModelFile.peek(new java.io.ByteArrayInputStream(plain.toByteArray())), "no entry to peek at");
         ComputationGraph srcnn = model("srcnn", 2, CNN2DFormat.NCHW).net();
         java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream();
         org.deeplearning4j.util.ModelSerializer.writeModel(srcnn, s, false);

@@ -8,7 +8,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.eval.EvalConfig;
 import org.taskscale.eval.EvalJob;
-import org.taskscale.models.ModelFile;
+import org.taskscale.models.Task;
+import org.taskscale.prep.PrepTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,12 +63,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        if (out != null) {
-            options.overrides.put("taskscale.eval.out", "\"" + out + "\"");
-        }
-        if (tile != null) {
-            options.overrides.put("taskscale.eval.tile", String.valueOf(tile));
-        }
+        options.setString("taskscale.eval.out", out);
+        options.set("taskscale.eval.tile", tile);
         Config c = options.load(conf);
         if (options.showIfAsked(c, w)) {
             return 0;
@@ -76,12 +73,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (images == null || conf != null) {
                 throw new UserException("The single-model form takes --model and --images (and no CONF).");
             }
-            org.taskscale.models.Task t;
-            try {
-                t = task == null ? null : ModelFile.task(task);
-            } catch (IllegalArgumentException e) {
-                throw new UserException("--task: " + e.getMessage());
-            }
+            Task t = task == null ? null : PrepTask.parse(task, "--task").task();
             EvalConfig single = EvalConfig.single(c, model, images, t, scale,
                     quality);
             EvalJob.run(single, null, new Configuration(), "taskscale evaluation: " + model, w);

@@ -8,7 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.infer.Inference;
 import org.taskscale.infer.InferJob;
-import org.taskscale.models.ModelFile;
+import org.taskscale.prep.PrepTask;
 import org.taskscale.models.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,10 +72,9 @@ public final class InferCommand implements Callable<Integer> {
         if (options.showIfAsked(c, w)) {
             return 0;
         }
-        Task t;
+        Task t = task == null ? null : PrepTask.parse(task, "--task").task();
         Inference.Mode m;
         try {
-            t = task == null ? null : ModelFile.task(task);
             m = Inference.Mode.parse(mode);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());

@@ -39,22 +39,16 @@ public final class EvalJob {
     public record Result(List<ImageEvaluator.Row> rows, List<EvalResults.Summary> summary, List<String> skipped,
                          Path report) {}
 
-    static final List<String> IMAGE_EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp");
 
     /** The work list, in checkpoint order (so that a partition mostly loads one model); notes go to {@code out}. */
     static List<Item> plan(EvalConfig cfg, Configuration conf, PrintWriter out) throws IOException {
         Map<String, List<PhotoLister.Photo>> images = new LinkedHashMap<>();
         for (var d : cfg.datasets().entrySet()) {
-            List<PhotoLister.Photo> photos;
-            try {
-                photos = PhotoLister.list(d.getValue(), "", IMAGE_EXTENSIONS, conf).photos();
-            } catch (org.taskscale.config.ConfigException e) {
-                throw new org.taskscale.config.ConfigException(e.getMessage().replace("taskscale.prep.inputs",
-                        EvalConfig.PATH + ".datasets." + d.getKey()), e);
-            }
+            List<PhotoLister.Photo> photos = PhotoLister.list(d.getValue(), "", PhotoLister.IMAGE_EXTENSIONS, conf,
+                    EvalConfig.PATH + ".datasets." + d.getKey()).photos();
             if (photos.isEmpty()) {
                 throw new IllegalArgumentException("The dataset " + d.getKey() + " (" + d.getValue() + ") has no images ("
-                        + String.join(", ", IMAGE_EXTENSIONS) + ").");
+                        + String.join(", ", PhotoLister.IMAGE_EXTENSIONS) + ").");
             }
             images.put(d.getKey(), photos.stream().sorted(Comparator.comparing(PhotoLister.Photo::key)).toList());
         }
@@ -62,12 +56,7 @@ public final class EvalJob {
         for (String spec : cfg.checkpoints()) {
             List<String> zips = expand(spec, cfg.allCheckpoints(), conf);
             for (String zip : zips) {
-                Path p = new Path(zip);
-                byte[] bytes;
-                try (InputStream in = p.getFileSystem(conf).open(p)) {
-                    bytes = in.readAllBytes();
-                }
-                ModelFile.Info info = ModelFile.info(bytes, zip, cfg.task(), cfg.scale());
+                ModelFile.Info info = info(zip, cfg, conf);
                 boolean crops = zip.equals(zips.get(zips.size() - 1));
                 for (int setting : settings(info, cfg, zip, out)) {
                     boolean scaling = ImageEvaluator.scaling(info.task());
@@ -82,6 +71,22 @@ public final class EvalJob {
             }
         }
         return items;
+    }
+
+    /** What the model at {@code zip} is: its metadata entry alone, or the whole model for zips without one. */
+    private static ModelFile.Info info(String zip, EvalConfig cfg, Configuration conf) throws IOException {
+        Path p = new Path(zip);
+        FileSystem fs = p.getFileSystem(conf);
+        ModelFile.Info info;
+        try (InputStream in = fs.open(p)) {
+            info = ModelFile.peek(in);
+        }
+        if (info == null) {
+            try (InputStream in = fs.open(p)) {
+                return ModelFile.read(in, zip, cfg.task(), cfg.scale()).info();
+            }
+        }
+        return info.with(cfg.task(), cfg.scale());
     }
 
     /** The scales (scaling tasks), JPEG qualities (restoration) or the one setting (others) a model runs at. */

@@ -18,6 +18,7 @@ import org.taskscale.image.Metrics;
 import org.taskscale.infer.Inference;
 import org.taskscale.models.ModelFile;
 import org.taskscale.models.Task;
+import org.taskscale.prep.PrepTask;
 
 /**
  * Evaluates one whole image with one model by the standard {@link Protocol} (tiled inference, identical to
@@ -90,7 +91,7 @@ public final class ImageEvaluator {
         int scale = scaling ? item.scale() : 1;
         Protocol.Images im = Protocol.images(task, scale, ex.input(), ex.labels(), outs);
         Protocol.Scores s = Protocol.score(task, scale, ex.labels(), im);
-        Row row = new Row(item.checkpoint(), item.dataset(), item.image(), taskName(task), scaling ? item.scale() : null,
+        Row row = new Row(item.checkpoint(), item.dataset(), item.image(), PrepTask.of(task).configName(), scaling ? item.scale() : null,
                 task == Task.JPEG_RESTORATION ? item.quality() : null, s.psnrY(), s.ssimY(), s.baselinePsnrY(),
                 s.baselineSsimY(), s.lrPsnrY(), s.psnrBY());
         return new Outcome(item, row, item.crop() ? crops(row, im, scale) : null, null);
@@ -98,18 +99,6 @@ public final class ImageEvaluator {
 
     static boolean scaling(Task t) {
         return t == Task.RESCALING || t == Task.SUPER_RESOLUTION || t == Task.SUPER_RESOLUTION_PREUPSAMPLED;
-    }
-
-    /** The task's name in eval.json (the command line's name). */
-    public static String taskName(Task t) {
-        return switch (t) {
-            case RESCALING -> "rescale";
-            case SUPER_RESOLUTION -> "sr";
-            case SUPER_RESOLUTION_PREUPSAMPLED -> "sr-upsampled";
-            case JPEG_RESTORATION -> "jpeg";
-            case COLORIZATION -> "colorize";
-            case COLOR_EMBEDDING -> "color-embed";
-        };
     }
 
     /** Crops where the reference is busiest (largest luma variance among a 4 x 4 grid of windows). */

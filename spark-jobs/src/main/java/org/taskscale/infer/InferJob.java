@@ -22,7 +22,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.taskscale.config.ConfigException;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
@@ -48,18 +47,12 @@ public final class InferJob {
     public record Outcome(String input, String output, int width, int height, String reason, double seconds)
             implements Serializable {}
 
-    static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp");
 
     /** The input photos with their output names (relative to the output folder). */
     static List<String[]> plan(List<String> inputs, Options o, Configuration conf) throws IOException {
-        List<PhotoLister.Photo> photos;
-        try {
-            photos = PhotoLister.list(inputs, "", EXTENSIONS, conf).photos();
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage().replace("taskscale.prep.inputs: ", "infer: "), e);
-        }
+        List<PhotoLister.Photo> photos = PhotoLister.list(inputs, "", PhotoLister.IMAGE_EXTENSIONS, conf, "infer IN").photos();
         if (photos.isEmpty()) {
-            throw new IllegalArgumentException("infer: no images (" + String.join(", ", EXTENSIONS) + ") in " + inputs + ".");
+            throw new IllegalArgumentException("infer: no images (" + String.join(", ", PhotoLister.IMAGE_EXTENSIONS) + ") in " + inputs + ".");
         }
         String suffix = switch (o.mode()) {
             case DOWNSCALE -> "_lr";
