@@ -12,7 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Training and inference throughput of a network on random data, measured the way the PyTorch peer measures
- * it: a few warm-up steps, then as many steps as fit in the time budget.
+ * it: warm-up steps, then as many steps as fit in the time budget. The JVM's warm-up is longer than Python's:
+ * ND4J's and DL4J's Java code around the native kernels is compiled while it runs, so short iterations (SRCNN's
+ * 4-5 ms) keep speeding up for about ten seconds; the warm-up is given in seconds as well as steps.
  */
 public final class TrainBench {
     private TrainBench() {}
@@ -32,6 +34,15 @@ public final class TrainBench {
 
     /** Trains {@code spec} on random input and targets for {@code seconds} after {@code warmup} steps. */
     public static Result train(PeerNets.Spec spec, double seconds, int warmup, Consumer<String> progress) {
+        return train(spec, seconds, warmup, 0, progress);
+    }
+
+    /**
+     * Trains {@code spec} on random input and targets for {@code seconds}, after at least {@code warmup} steps and
+     * {@code warmupSeconds} of them.
+     */
+    public static Result train(PeerNets.Spec spec, double seconds, int warmup, double warmupSeconds,
+                               Consumer<String> progress) {
         ComputationGraph net = spec.net();
         Nd4j.getRandom().setSeed(0);
         INDArray x = Nd4j.rand(DataType.FLOAT, spec.inputShape());
@@ -41,7 +52,8 @@ public final class TrainBench {
             ys[k] = Nd4j.rand(DataType.FLOAT, outs[k].shape());
         }
         MultiDataSet ds = new MultiDataSet(new INDArray[] {x}, ys);
-        for (int i = 0; i < warmup; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - warmStart < warmupSeconds * 1e9; i++) {
             net.fit(ds);
         }
         List<Double> times = new ArrayList<>();

@@ -12,8 +12,29 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** The runtime of {@link Conv2D}: libnd4j {@code conv2d} forward, {@code conv2d_bp} backward. */
 public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
+    /** The matrix-product form of this layer, when it has one (see {@link GemmConvolution}); built on first use. */
+    private GemmConvolution gemm;
+    private boolean gemmChosen;
+
     public Conv2DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    private GemmConvolution gemm() {
+        if (!gemmChosen) {
+            gemm = GemmConvolution.forLayer(layerConf());
+            if (gemm == null && layerConf().isFirstLayer() && GemmConvolution.firstLayerWeightGradient(layerConf())) {
+                gemm = GemmConvolution.weightGradientOnly(layerConf());
+            }
+            gemmChosen = true;
+        }
+        return gemm;
+    }
+
+    /** The product form for whole forward and backward passes, or null. */
+    private GemmConvolution products() {
+        GemmConvolution g = gemm();
+        return g != null && g.kind() != null ? g : null;
     }
 
     @Override
@@ -124,6 +145,10 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
 
     @Override
     protected void runForward(INDArray x, INDArray w, INDArray b, INDArray z) {
+        if (products() != null) {
+            products().forward(x, w, b, z);
+            return;
+        }
         int d = polyphase();
         if (d == 1) {
             super.runForward(x, w, b, z);
@@ -149,6 +174,10 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
     @Override
     protected void runBackward(INDArray x, INDArray w, INDArray b, INDArray delta, INDArray gradIn, INDArray gradW,
                                INDArray gradB) {
+        if (products() != null) {
+            products().backward(x, w, delta, gradIn, gradW, gradB);
+            return;
+        }
         int d = polyphase();
         if (d == 1) {
             super.runBackward(x, w, b, delta, gradIn, gradW, gradB);
@@ -199,7 +228,24 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
     @Override
     protected INDArray backpropWithoutInputGradient(INDArray x, INDArray delta, Gradient g, LayerWorkspaceMgr mgr) {
         INDArray gradW = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        if (!layerConf().isFirstLayer() || !weightGradientOnly(x, delta, gradW)) {
+        if (!layerConf().isFirstLayer()) {
+            return null;
+        }
+        GemmConvolution gc = gemm();
+        if (gc != null) {
+            INDArray gradB = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+            INDArray gradB1 = gradB == null ? null : gradB.reshape(-1);
+            if (gc.kind() != null) {
+                gc.backward(x, null, delta, null, gradW, gradB1);
+            } else {
+                gc.weightGradient(x, delta, gradW, gradB1);
+            }
+            if (gradB != null) {
+                g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
+            }
+            return mgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        }
+        if (!weightGradientOnly(x, delta, gradW)) {
             return null;
         }
         if (hasBias()) {

@@ -106,6 +106,22 @@ class LayersTest {
         assertEquals(x, roundTrip.output(x));
     }
 
+    /** The channels-last moves (two steps through a pixel-major copy) equal the channels-first ones, both ways. */
+    @Test
+    void pixelShuffleChannelsLastEqualsChannelsFirst() {
+        for (int r : new int[] {2, 3}) {
+            INDArray nchw = GradientChecks.rand(2, 3 * r * r, 4, 5);
+            INDArray up = Nd4j.create(DataType.DOUBLE, 2, 3, 4 * r, 5 * r);
+            ShuffleLayer.shuffle(nchw, up, r, false);
+            INDArray upHw = Nd4j.create(DataType.DOUBLE, 2, 4 * r, 5 * r, 3);
+            ShuffleLayer.shuffle(nchw.permute(0, 2, 3, 1).dup('c'), upHw, r, true);
+            assertEquals(up.permute(0, 2, 3, 1), upHw);
+            INDArray back = Nd4j.create(DataType.DOUBLE, 2, 4, 5, 3 * r * r);
+            ShuffleLayer.unshuffle(upHw, back, r, true);
+            assertEquals(nchw.permute(0, 2, 3, 1), back);
+        }
+    }
+
     @Test
     void quantizeRoundsToEightBitsAndPassesGradientsStraightThrough() {
         MultiLayerNetwork net = GradientChecks.network(InputType.convolutional(1, 4, 1), new Quantize8.Builder().build());

@@ -164,6 +164,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
         double seconds;
 
+        @Option(names = "--warmup", defaultValue = "10", description = "Seconds of training before the first measurement"
+                + " (and at least 3 steps): the JVM compiles ND4J's Java code while it runs. Default: ${DEFAULT-VALUE}.")
+        double warmup;
+
         @Option(names = "--peak-gflops", defaultValue = "157",
                 description = "An fp32 peak for the fraction-of-peak line; the issue's figure for this machine kind is"
                         + " 2 cores x 32 FLOP/cycle (AVX2 FMA) x 2.45 GHz = 157. With AVX-512 the line also shows twice"
@@ -201,7 +205,7 @@ public final class BenchCommand implements Runnable {
             List<Double> ours = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
             for (int r = 0; r < Math.max(1, peer.repeat); r++) {
-                TrainBench.Result res = TrainBench.train(net, seconds, r == 0 ? 3 : 1, m -> {
+                TrainBench.Result res = TrainBench.train(net, seconds, r == 0 ? 3 : 1, r == 0 ? warmup : 0, m -> {
                     out.println("  " + m);
                     out.flush();
                 });
