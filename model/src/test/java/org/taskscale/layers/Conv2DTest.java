@@ -70,13 +70,7 @@ class Conv2DTest {
             nhwc.setParams(nchw.params().dup());
             INDArray in = GradientChecks.rand(2, channels, 7, 6);
             INDArray labels = GradientChecks.rand(2, 4, 7, 6);
-            nchw.setInput(in);
-            nchw.setLabels(labels);
-            nhwc.setInput(in.permute(0, 2, 3, 1).dup());
-            nhwc.setLabels(labels.permute(0, 2, 3, 1).dup());
-            nchw.computeGradientAndScore();
-            nhwc.computeGradientAndScore();
-            assertTrue(nchw.gradient().gradient().equalsWithEps(nhwc.gradient().gradient(), 1e-10));
+            GradientChecks.assertSameGradientsAcrossLayouts(nchw, nhwc, in, labels);
         }
     }
 
@@ -169,7 +163,7 @@ class Conv2DTest {
     }
 
     /** The float (oneDNN) forward pass and gradients of {@code d} agree with its double-precision ones. */
-    private static void assertFloatMatchesDouble(MultiLayerNetwork d, INDArray in) {
+    static void assertFloatMatchesDouble(MultiLayerNetwork d, INDArray in) {
         MultiLayerNetwork f = d.convertDataType(DataType.FLOAT);
         INDArray labels = GradientChecks.rand(d.output(in).shape());
         INDArray outD = d.output(in);

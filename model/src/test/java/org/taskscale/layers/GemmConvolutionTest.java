@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -73,35 +72,13 @@ class GemmConvolutionTest {
             INDArray labels = GradientChecks.rand(2, 2, 7, 6);
             INDArray outHw = nhwc.output(in.permute(0, 2, 3, 1).dup());
             assertTrue(nchw.output(in).permute(0, 2, 3, 1).equalsWithEps(outHw, 1e-12));
-            nchw.setInput(in);
-            nchw.setLabels(labels);
-            nhwc.setInput(in.permute(0, 2, 3, 1).dup());
-            nhwc.setLabels(labels.permute(0, 2, 3, 1).dup());
-            nchw.computeGradientAndScore();
-            nhwc.computeGradientAndScore();
-            INDArray a = nchw.gradient().gradient();
-            INDArray b = nhwc.gradient().gradient();
-            assertTrue(a.equalsWithEps(b, 1e-10), "gradients differ by " + a.sub(b).amaxNumber());
+            GradientChecks.assertSameGradientsAcrossLayouts(nchw, nhwc, in, labels);
         }
     }
 
     @Test
     void floatMatchesDouble() {
-        MultiLayerNetwork d = srcnnLike(1, HW, true);
-        MultiLayerNetwork f = d.convertDataType(DataType.FLOAT);
-        INDArray in = GradientChecks.rand(4, 7, 6, 1);
-        INDArray labels = GradientChecks.rand(4, 7, 6, 2);
-        assertTrue(d.output(in).equalsWithEps(f.output(in.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE), 1e-5));
-        d.setInput(in);
-        d.setLabels(labels);
-        f.setInput(in.castTo(DataType.FLOAT));
-        f.setLabels(labels.castTo(DataType.FLOAT));
-        d.computeGradientAndScore();
-        f.computeGradientAndScore();
-        INDArray gd = d.gradient().gradient();
-        INDArray gf = f.gradient().gradient().castTo(DataType.DOUBLE);
-        double rel = gd.sub(gf).norm2Number().doubleValue() / gd.norm2Number().doubleValue();
-        assertTrue(rel < 1e-5, "float gradients relative error " + rel);
+        Conv2DTest.assertFloatMatchesDouble(srcnnLike(1, HW, true), GradientChecks.rand(4, 7, 6, 1));
     }
 
     @Test

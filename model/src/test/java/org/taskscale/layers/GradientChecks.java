@@ -60,4 +60,21 @@ final class GradientChecks {
         Nd4j.getRandom().setSeed(shape.length * 7L + shape[shape.length - 1]);
         return Nd4j.rand(DataType.DOUBLE, shape).subi(0.5);
     }
+
+    /**
+     * Asserts that {@code nhwc} (the same layers and parameters in channels-last layout) has {@code nchw}'s
+     * gradients for an NCHW input and labels.
+     */
+    static void assertSameGradientsAcrossLayouts(MultiLayerNetwork nchw, MultiLayerNetwork nhwc, INDArray in,
+                                                 INDArray labels) {
+        nchw.setInput(in);
+        nchw.setLabels(labels);
+        nhwc.setInput(in.permute(0, 2, 3, 1).dup());
+        nhwc.setLabels(labels.permute(0, 2, 3, 1).dup());
+        nchw.computeGradientAndScore();
+        nhwc.computeGradientAndScore();
+        INDArray a = nchw.gradient().gradient();
+        INDArray b = nhwc.gradient().gradient();
+        assertTrue(a.equalsWithEps(b, 1e-10), "gradients differ by " + a.sub(b).amaxNumber());
+    }
 }
