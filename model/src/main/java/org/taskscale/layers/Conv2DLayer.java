@@ -145,7 +145,7 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
 
     @Override
     protected void runForward(INDArray x, INDArray w, INDArray b, INDArray z) {
-        if (products() != null) {
+        if (products() != null && products().fits(x)) {
             products().forward(x, w, b, z);
             return;
         }
@@ -174,7 +174,7 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
     @Override
     protected void runBackward(INDArray x, INDArray w, INDArray b, INDArray delta, INDArray gradIn, INDArray gradW,
                                INDArray gradB) {
-        if (products() != null) {
+        if (products() != null && products().fits(x)) {
             products().backward(x, w, delta, gradIn, gradW, gradB);
             return;
         }
@@ -232,7 +232,7 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
             return null;
         }
         GemmConvolution gc = gemm();
-        if (gc != null) {
+        if (gc != null && gc.fits(x)) {
             INDArray gradB = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray gradB1 = gradB == null ? null : gradB.reshape(-1);
             if (gc.kind() != null) {

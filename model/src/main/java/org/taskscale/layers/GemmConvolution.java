@@ -29,6 +29,11 @@ final class GemmConvolution {
     static final int FEW_OUTPUT_CHANNELS = 4;
     /** Input columns (channels x taps) up to which a first layer's weight gradient comes from im2col. */
     static final int FEW_INPUT_COLUMNS = 100;
+    /**
+     * Column matrices up to this many elements (64 MB of floats); larger inputs (a whole photo at inference) run on
+     * libnd4j's conv2d ops, which need no columns. Not final for tests only.
+     */
+    static long maxColumnElements = 1L << 24;
     /** Set to false to run every convolution on libnd4j's conv2d ops (for comparisons). */
     static final String PROPERTY = "taskscale.gemm-convolutions";
 
@@ -88,6 +93,13 @@ final class GemmConvolution {
 
     Kind kind() {
         return kind;
+    }
+
+    /** Whether an NHWC input {@code x} is small enough for this layer's column matrix (1x1 layers have none). */
+    boolean fits(INDArray x) {
+        long taps = (long) kh * kw;
+        long columns = kind == Kind.POINTWISE ? 0 : (kind == null ? inChannels : outChannels) * taps;
+        return columns * x.size(0) * x.size(1) * x.size(2) <= maxColumnElements;
     }
 
     private ConvColumns.Grid grid(INDArray nhwc) {

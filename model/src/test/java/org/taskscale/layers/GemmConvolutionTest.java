@@ -76,6 +76,24 @@ class GemmConvolutionTest {
         }
     }
 
+    /** Inputs whose column matrices would exceed the limit (a whole photo) fall back to libnd4j's convolutions. */
+    @Test
+    void largeInputsFallBackToLibnd4jAndAgree() {
+        MultiLayerNetwork nhwc = srcnnLike(1, HW, true);
+        MultiLayerNetwork nchw = srcnnLike(1, CNN2DFormat.NCHW, true);
+        nhwc.setParams(nchw.params().dup());
+        INDArray in = GradientChecks.rand(2, 1, 7, 6);
+        long saved = GemmConvolution.maxColumnElements;
+        try {
+            GemmConvolution.maxColumnElements = 100;  // below every layer's columns here
+            INDArray out = nhwc.output(in.permute(0, 2, 3, 1).dup());
+            assertTrue(nchw.output(in).permute(0, 2, 3, 1).equalsWithEps(out, 1e-12));
+            GradientChecks.assertSameGradientsAcrossLayouts(nchw, nhwc, in, GradientChecks.rand(2, 2, 7, 6));
+        } finally {
+            GemmConvolution.maxColumnElements = saved;
+        }
+    }
+
     @Test
     void floatMatchesDouble() {
         Conv2DTest.assertFloatMatchesDouble(srcnnLike(1, HW, true), GradientChecks.rand(4, 7, 6, 1));
