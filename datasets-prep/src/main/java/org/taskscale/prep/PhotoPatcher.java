@@ -146,24 +146,36 @@ public final class PhotoPatcher implements Serializable {
         float[] d = img.data();
         int h = img.height();
         int w = img.width();
+        // the source index is linear in the output's (r, s) for every rotation and flip: step along both once
+        int origin = sourceOffset(0, 0, p, w, rot, flip);
+        int dr = p > 1 ? sourceOffset(1, 0, p, w, rot, flip) - origin : 0;
+        int ds = p > 1 ? sourceOffset(0, 1, p, w, rot, flip) - origin : 0;
         for (int c = 0; c < 3; c++) {
+            int base = (plane[c] * h + y) * w + x;
+            float g = gain[c];
             for (int r = 0; r < p; r++) {
+                int row = base + origin + r * dr;
+                int o = (c * p + r) * p;
                 for (int s = 0; s < p; s++) {
-                    // output (r, s) reads source (sr, ss) of the patch after rotating by rot*90 degrees, then flipping
-                    int ss0 = flip ? p - 1 - s : s;
-                    int sr;
-                    int ss;
-                    switch (rot) {
-                        case 1 -> { sr = ss0; ss = p - 1 - r; }
-                        case 2 -> { sr = p - 1 - r; ss = p - 1 - ss0; }
-                        case 3 -> { sr = p - 1 - ss0; ss = r; }
-                        default -> { sr = r; ss = ss0; }
-                    }
-                    float v = d[(plane[c] * h + y + sr) * w + x + ss] * gain[c];
-                    rgb[(c * p + r) * p + s] = (byte) Math.round(Math.max(0f, Math.min(255f, v)));
+                    float v = Math.max(0f, Math.min(255f, d[row + s * ds] * g));
+                    rgb[o + s] = (byte) (int) Math.floor(v + 0.5);  // Math.round, which JDK 17 does not intrinsify
                 }
             }
         }
         return new SourcePatch(Hashing.combine(photoSeed, index), path, index, p, rgb, q);
+    }
+
+    /**
+     * Where output pixel (r, s) of a p x p patch reads, as {@code sr * w + ss} from the patch window's top-left
+     * corner in a photo of width w: the window rotated by {@code rot} quarter turns, then flipped.
+     */
+    private static int sourceOffset(int r, int s, int p, int w, int rot, boolean flip) {
+        int ss0 = flip ? p - 1 - s : s;
+        return switch (rot) {
+            case 1 -> ss0 * w + p - 1 - r;
+            case 2 -> (p - 1 - r) * w + p - 1 - ss0;
+            case 3 -> (p - 1 - ss0) * w + r;
+            default -> r * w + ss0;
+        };
     }
 }
