@@ -258,8 +258,20 @@ public final class PrepJob {
                     long per = in.length / channels;
                     double[] sums = new double[channels];
                     long plane = made.entries().get(0).shape()[2] * made.entries().get(0).shape()[3];  // H*W (NCHW)
-                    for (int i = 0; i < in.length; i++) {
-                        sums[nhwc ? i % channels : (int) ((i / plane) % channels)] += in[i];
+                    // per channel in ascending index order, as one pass with a modulo per element would (same sums)
+                    if (nhwc) {
+                        for (int i = 0; i < in.length; i += channels) {
+                            for (int c = 0; c < channels; c++) {
+                                sums[c] += in[i + c];
+                            }
+                        }
+                    } else {
+                        for (int i = 0; i < in.length; i += plane) {
+                            int c = (int) ((i / plane) % channels);
+                            for (int j = 0; j < plane; j++) {
+                                sums[c] += in[i + j];
+                            }
+                        }
                     }
                     for (int c = 0; c < channels; c++) {
                         channelSums[c].add(sums[c]);
