@@ -52,9 +52,16 @@ final class GemmConvolution {
         this.outChannels = outChannels;
     }
 
+    /**
+     * On unless the property says false, and only on the CPU backend: the column matrices are built in Java arrays,
+     * which on CUDA would copy every activation between device and host (there libnd4j's own kernels run instead).
+     */
     static boolean enabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"));
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true")) && CPU_BACKEND;
     }
+
+    private static final boolean CPU_BACKEND = "CPU".equalsIgnoreCase(
+            String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend")));
 
     /** Whether {@code c} is a stride-1, undilated, channels-last convolution whose output has its input's size. */
     static boolean sameSize(Conv2D c) {
