@@ -34,7 +34,7 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
     /** The product form for whole forward and backward passes, or null. */
     private GemmConvolution products() {
         GemmConvolution g = gemm();
-        return g != null && g.kind() != null ? g : null;
+        return g != null && g.replacesPasses() ? g : null;
     }
 
     @Override
@@ -235,11 +235,7 @@ public class Conv2DLayer extends NativeConvRuntime<Conv2D> {
         if (gc != null && gc.fits(x)) {
             INDArray gradB = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray gradB1 = gradB == null ? null : gradB.reshape(-1);
-            if (gc.kind() != null) {
-                gc.backward(x, null, delta, null, gradW, gradB1);
-            } else {
-                gc.weightGradient(x, delta, gradW, gradB1);
-            }
+            gc.weightGradient(x, delta, gradW, gradB1);
             if (gradB != null) {
                 g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, gradB);
             }

@@ -22,8 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code [O, C, kh, kw]} layout; columns are ordered (channel, tap row, tap column) to match it.
  */
 final class GemmConvolution {
-    /** Which convolutions run as products. */
-    enum Kind { POINTWISE, OUTPUT_COLUMNS }
+    /**
+     * Which convolutions run as products: whole passes of 1x1 layers and of layers with few output channels, or
+     * only a first layer's weight gradient (its forward pass stays on libnd4j's conv2d).
+     */
+    enum Kind { POINTWISE, OUTPUT_COLUMNS, WEIGHT_GRADIENT }
 
     /** Output channels up to which a k x k convolution runs on its output's columns. */
     static final int FEW_OUTPUT_CHANNELS = 4;
@@ -44,6 +47,7 @@ final class GemmConvolution {
     private final int outChannels;
     /** A column of ones as long as the last minibatch has pixels (for bias gradients). */
     private INDArray ones;
+
     private GemmConvolution(Kind kind, int kh, int kw, int inChannels, int outChannels) {
         this.kind = kind;
         this.kh = kh;
@@ -102,10 +106,15 @@ final class GemmConvolution {
         return kind;
     }
 
+    /** Whether this form replaces the layer's forward and backward passes (not only a first layer's weight gradient). */
+    boolean replacesPasses() {
+        return kind != Kind.WEIGHT_GRADIENT;
+    }
+
     /** Whether an NHWC input {@code x} is small enough for this layer's column matrix (1x1 layers have none). */
     boolean fits(INDArray x) {
         long taps = (long) kh * kw;
-        long columns = kind == Kind.POINTWISE ? 0 : (kind == null ? inChannels : outChannels) * taps;
+        long columns = kind == Kind.POINTWISE ? 0 : (kind == Kind.WEIGHT_GRADIENT ? inChannels : outChannels) * taps;
         return columns * x.size(0) * x.size(1) * x.size(2) <= maxColumnElements;
     }
 
@@ -141,8 +150,7 @@ final class GemmConvolution {
 
     /**
      * Gradients for NHWC {@code x} and dL/dz {@code delta}: into {@code gradIn} (skipped when null, and then {@code w}
-     * may be null), {@code gradW}
-     * ({@code [O, C, kh, kw]}) and {@code gradB} (may be null).
+     * may be null), {@code gradW} ({@code [O, C, kh, kw]}) and {@code gradB} (may be null).
      */
     void backward(INDArray x, INDArray w, INDArray delta, INDArray gradIn, INDArray gradW, INDArray gradB) {
         INDArray x2 = rows(x);
@@ -166,8 +174,15 @@ final class GemmConvolution {
         }
     }
 
-    /** A first layer's weight gradient (and bias gradient, if {@code gradB} is not null) from the input's columns. */
+    /**
+     * A first layer's weight gradient (and bias gradient, if {@code gradB} is not null), no input gradient: from the
+     * input's columns, or the product form's own backward pass.
+     */
     void weightGradient(INDArray x, INDArray delta, INDArray gradW, INDArray gradB) {
+        if (kind != Kind.WEIGHT_GRADIENT) {
+            backward(x, null, delta, null, gradW, gradB);
+            return;
+        }
         INDArray cols = ConvColumns.shiftedRows(rows(x).transpose(), grid(x), 1);  // [C kh kw, n h w]
         INDArray d2 = rows(delta);
         INDArray dw = product(cols, false, d2, false, cols.size(0), outChannels);  // [C kh kw, O]
@@ -207,9 +222,9 @@ final class GemmConvolution {
         product(ones, true, d2, false, gradB.reshape('c', 1, outChannels));
     }
 
+    /** The form for a first layer {@code c} that has no product form: its weight gradient from the input's columns. */
     static GemmConvolution weightGradientOnly(Conv2D c) {
         int[] k = c.getKernelSize();
-        return new GemmConvolution(null, k[0], k[1], (int) c.getNIn(), (int) c.getNOut());
+        return new GemmConvolution(Kind.WEIGHT_GRADIENT, k[0], k[1], (int) c.getNIn(), (int) c.getNOut());
     }
-
 }
