@@ -153,6 +153,15 @@ abstract class NativeConvRuntime<C extends ConvolutionLayer> extends BaseLayer<C
         return act.getActivation(z, false);
     }
 
+    /**
+     * True when the backward pass only reads its incoming gradient: identity and plain ReLU write their
+     * derivative elsewhere; other activations are DL4J's, whose backward passes are not ours to promise.
+     */
+    boolean onlyReadsGradient() {
+        IActivation act = layerConf().getActivationFn();
+        return act instanceof ActivationIdentity || PLAIN_RELU.equals(act);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);

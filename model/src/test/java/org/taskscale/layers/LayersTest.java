@@ -2,6 +2,7 @@ package org.taskscale.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -248,6 +249,84 @@ class LayersTest {
             g.computeGradientAndScore();
         }
         assertTrue(ours.gradient().gradient().equalsWithEps(builtIn.gradient().gradient(), 1e-12));
+    }
+
+    @Test
+    void residualAddSharesItsGradientOnlyWhenNoSumCanOverwriteIt() {
+        ComputationGraph chain = residualChain(true);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(((ResidualAdd.Runtime) chain.getVertex("r" + i)).sharesGradient(), "block " + i);
+        }
+        // the global skip's second input (the head) also feeds the first block
+        assertFalse(((ResidualAdd.Runtime) chain.getVertex("skip")).sharesGradient());
+
+        // "c" reads "a" and comes between "b" and the add: its gradient is summed into a's before b has read it
+        for (Activation second : new Activation[] {Activation.IDENTITY, Activation.TANH}) {
+            ComputationGraph ours = crossedResidual(true, second);
+            ComputationGraph builtIn = crossedResidual(false, second);
+            builtIn.setParams(ours.params().dup());
+            assertFalse(((ResidualAdd.Runtime) ours.getVertex("r")).sharesGradient(), second.toString());
+            INDArray in = GradientChecks.rand(2, 2, 5, 4);
+            INDArray labels = GradientChecks.rand(ours.outputSingle(in).shape());
+            for (ComputationGraph g : new ComputationGraph[] {ours, builtIn}) {
+                g.setInputs(in);
+                g.setLabels(labels);
+                g.computeGradientAndScore();
+            }
+            assertTrue(ours.gradient().gradient().equalsWithEps(builtIn.gradient().gradient(), 1e-12));
+        }
+        // a TANH second input would be refused whatever the order: its backward pass is DL4J's
+        ComputationGraph tanh = residualChainWithSecondActivation(Activation.TANH);
+        assertFalse(((ResidualAdd.Runtime) tanh.getVertex("r0")).sharesGradient());
+        ComputationGraph relu = residualChainWithSecondActivation(Activation.RELU);
+        assertTrue(((ResidualAdd.Runtime) relu.getVertex("r0")).sharesGradient());
+        INDArray in = GradientChecks.rand(2, 2, 6, 5);
+        GradientChecks.check(relu, new INDArray[] {in}, new INDArray[] {GradientChecks.rand(relu.outputSingle(in).shape())});
+    }
+
+    /** {@code r = a + b} with b independent of a, and {@code c = conv(a)} between b and r in topological order. */
+    private static ComputationGraph crossedResidual(boolean ours, Activation second) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder().addInputs("in")
+                .addLayer("a", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.TANH).build(), "in")
+                .addLayer("b", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(second).build(), "in")
+                .addLayer("c", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.TANH).build(), "a")
+                .addVertex("r", ours ? new ResidualAdd() : new ElementWiseVertex(ElementWiseVertex.Op.Add), "a", "b")
+                .addVertex("both", new ElementWiseVertex(ElementWiseVertex.Op.Product), "r", "c")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.L2)
+                        .activation(Activation.IDENTITY).build(), "both")
+                .setOutputs("out").setInputTypes(InputType.convolutional(5, 4, 2)).build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        int[] order = g.topologicalSortOrder();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int v : order) {
+            names.add(g.getVertices()[v].getVertexName());
+        }
+        assertTrue(names.indexOf("b") < names.indexOf("c") && names.indexOf("c") < names.indexOf("r"),
+                "the test needs b, c, r in this topological order, got " + names);
+        return g;
+    }
+
+    private static ComputationGraph residualChainWithSecondActivation(Activation act) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder().addInputs("in")
+                .addLayer("head", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("a0", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.TANH).build(), "head")
+                .addLayer("b0", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(act).build(), "a0")
+                .addVertex("r0", new ResidualAdd(), "head", "b0")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.L2)
+                        .activation(Activation.IDENTITY).build(), "r0")
+                .setOutputs("out").setInputTypes(InputType.convolutional(6, 5, 2)).build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
     }
 
     /** EDSR's pattern: a stream with three residual blocks and a global skip. */
