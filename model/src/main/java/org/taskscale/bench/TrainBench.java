@@ -43,7 +43,7 @@ public final class TrainBench {
      */
     public static Result train(PeerNets.Spec spec, double seconds, int warmup, double warmupSeconds,
                                Consumer<String> progress) {
-        ComputationGraph net = spec.net();
+        ComputationGraph net = org.taskscale.models.FlatGradientUpdater.install(spec.net());
         Nd4j.getRandom().setSeed(0);
         INDArray x = Nd4j.rand(DataType.FLOAT, spec.inputShape());
         INDArray[] outs = net.output(x);

@@ -15,7 +15,7 @@ public final class SingleProcessTrainer implements Trainer {
     private final Configuration conf;
 
     public SingleProcessTrainer(ComputationGraph net, Configuration conf) {
-        this.net = net;
+        this.net = org.taskscale.models.FlatGradientUpdater.install(net);
         this.conf = conf;
     }
 
