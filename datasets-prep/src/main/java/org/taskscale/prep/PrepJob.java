@@ -252,27 +252,10 @@ public final class PrepJob {
                     batch._2().forEach(items::add);
                     items.sort((x, y) -> Long.compare(x._1(), y._1()));
                     BatchWriter.Batch made = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
-                    float[] in = made.floats(0);
                     int channels = channelSums.length;
                     boolean nhwc = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
-                    long per = in.length / channels;
-                    double[] sums = new double[channels];
-                    long plane = made.entries().get(0).shape()[2] * made.entries().get(0).shape()[3];  // H*W (NCHW)
-                    // per channel in ascending index order, as one pass with a modulo per element would (same sums)
-                    if (nhwc) {
-                        for (int i = 0; i < in.length; i += channels) {
-                            for (int c = 0; c < channels; c++) {
-                                sums[c] += in[i + c];
-                            }
-                        }
-                    } else {
-                        for (int i = 0; i < in.length; i += plane) {
-                            int c = (int) ((i / plane) % channels);
-                            for (int j = 0; j < plane; j++) {
-                                sums[c] += in[i + j];
-                            }
-                        }
-                    }
+                    long per = made.entries().get(0).length() / channels;
+                    double[] sums = made.channelSums(0, channels, nhwc);
                     for (int c = 0; c < channels; c++) {
                         channelSums[c].add(sums[c]);
                     }

@@ -49,4 +49,32 @@ class BatchWriterTest {
             }
         }
     }
+
+    /** The RGB JPEG task's byte path stores exactly the arrays the float path makes, and the same channel sums. */
+    @Test
+    void rgbJpegBytePathEqualsTheFloatPath() throws Exception {
+        for (String layout : List.of("NHWC", "NCHW")) {
+            PrepConfig cfg = PrepConfig.from(TaskscaleConfig.load(null, Map.of("taskscale.prep.task", "jpeg",
+                    "taskscale.prep.layout", layout, "taskscale.prep.patch-size", "40", "taskscale.prep.jpeg-quality", "5",
+                    "taskscale.prep.jpeg-quality-max", "60")));
+            List<PhotoPatcher.SourcePatch> patches = new PhotoPatcher(cfg).patch("chelsea.png",
+                    java.nio.file.Files.readAllBytes(Corpus.SAMPLES.resolve("chelsea.png")), false).patches();
+            BatchWriter.Batch fast = BatchWriter.batch(patches, cfg);
+            BatchWriter.Batch slow = BatchWriter.batchThroughFloats(patches, cfg);
+            assertEquals(2, fast.entries().size());
+            for (int k = 0; k < 2; k++) {
+                assertArrayEquals(slow.entries().get(k).shape(), fast.entries().get(k).shape());
+                assertArrayEquals(slow.entries().get(k).bytes(), fast.entries().get(k).bytes(), layout + " array " + k);
+            }
+            assertArrayEquals(BatchWriter.bytes(slow), BatchWriter.bytes(fast));
+            boolean nhwc = layout.equals("NHWC");
+            double[] sums = fast.channelSums(0, 3, nhwc);
+            float[] f = slow.floats(0);
+            double[] expected = new double[3];
+            for (int i = 0; i < f.length; i++) {
+                expected[nhwc ? i % 3 : (i / (40 * 40)) % 3] += f[i];
+            }
+            assertArrayEquals(expected, sums, 0.0);
+        }
+    }
 }

@@ -102,6 +102,15 @@ public final class Image {
         return new Image(channels, height, width, out);
     }
 
+    /** The samples of {@code img} as 8-bit levels ({@link #quantize8} of each), in the same plane order. */
+    public static byte[] planes8(Image img) {
+        byte[] out = new byte[img.data.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (int) quantize8(img.data[i]);
+        }
+        return out;
+    }
+
     /** Rounds half away from zero (MATLAB's uint8 cast) and clamps to [0, 255]. */
     public static float quantize8(float v) {
         if (!(v > 0f)) {

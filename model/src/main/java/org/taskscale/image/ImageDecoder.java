@@ -225,6 +225,42 @@ public final class ImageDecoder {
         return fromArgb(bi, w, h, !(cm instanceof IndexColorModel) || cm.hasAlpha());
     }
 
+    /**
+     * The RGB planes ({@code [3, h, w]} bytes) of a decoded image whose samples are interleaved 8-bit RGB without
+     * alpha (what the JDK's JPEG reader returns for colour), read in place; null for any other kind. The same
+     * values {@link #toImage} gives, as bytes.
+     */
+    static byte[] rgbPlanes(BufferedImage bi) {
+        ColorModel cm = bi.getColorModel();
+        Raster r = bi.getRaster();
+        if (!(cm instanceof ComponentColorModel) || cm.getColorSpace().getType() != ColorSpace.TYPE_RGB
+                || r.getNumBands() != 3 || !interleavedBytes(r, 3)) {
+            return null;
+        }
+        int w = bi.getWidth();
+        int h = bi.getHeight();
+        int n = w * h;
+        byte[] out = new byte[3 * n];
+        ComponentSampleModel sm = (ComponentSampleModel) r.getSampleModel();
+        DataBufferByte db = (DataBufferByte) r.getDataBuffer();
+        byte[] data = db.getData();
+        int pixel = sm.getPixelStride();
+        int scan = sm.getScanlineStride();
+        int origin = db.getOffset() - r.getSampleModelTranslateY() * scan - r.getSampleModelTranslateX() * pixel
+                + r.getMinY() * scan + r.getMinX() * pixel;
+        int[] band = sm.getBandOffsets();
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                int from = origin + y * scan + band[c];
+                int off = c * n + y * w;
+                for (int x = 0; x < w; x++) {
+                    out[off + x] = data[from + x * pixel];
+                }
+            }
+        }
+        return out;
+    }
+
     private static Image fromSamples(Raster r, ColorModel cm, int w, int h, int colour, boolean alpha) {
         int n = w * h;
         float[] out = new float[colour * n];

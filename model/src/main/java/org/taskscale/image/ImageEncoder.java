@@ -76,6 +76,11 @@ public final class ImageEncoder {
 
     /** The bytes of a baseline JPEG of {@code img} at IJG quality {@code quality} (1-100). */
     public static byte[] jpeg(Image img, int quality) {
+        return jpeg(toBufferedImage(img), quality);
+    }
+
+    /** The bytes of a baseline JPEG of an 8-bit grey or BGR image at IJG quality {@code quality} (1-100). */
+    static byte[] jpeg(BufferedImage bi, int quality) {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be between 1 and 100, not " + quality + ".");
         }
@@ -83,7 +88,6 @@ public final class ImageEncoder {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
-            BufferedImage bi = toBufferedImage(img);
             // No compression quality on the param (it would replace our tables with the JDK's own float
             // scaling); the DQT markers of the default metadata get libjpeg's integer-scaled tables instead.
             ImageWriteParam param = writer.getDefaultWriteParam();
@@ -112,17 +116,56 @@ public final class ImageEncoder {
      */
     public static Image jpegDegrade(Image img, int quality) {
         byte[] bytes = jpeg(img, quality);
+        return decodeOwnJpeg(bytes, quality);
+    }
+
+    /**
+     * {@link #jpegDegrade} of an RGB image held as 8-bit planes ({@code [3, h, w]}, c order), without a float
+     * copy: the same JPEG bytes and the same decoded samples, as planes. The prep job's byte path for 8-bit tasks.
+     */
+    public static byte[] jpegDegradeRgb(byte[] planes, int h, int w, int quality) {
+        int n = h * w;
+        if (planes.length != 3 * n) {
+            throw new IllegalArgumentException("RGB planes of " + h + "x" + w + " need " + 3 * n + " bytes, not "
+                    + planes.length + ".");
+        }
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((java.awt.image.DataBufferByte) bi.getRaster().getDataBuffer()).getData();
+        for (int i = 0, o = 0; i < n; i++, o += 3) {
+            bgr[o] = planes[2 * n + i];
+            bgr[o + 1] = planes[n + i];
+            bgr[o + 2] = planes[i];
+        }
+        byte[] jpeg = jpeg(bi, quality);
+        byte[] fast = readOwnJpeg(jpeg, reader -> ImageDecoder.rgbPlanes(reader.read(0)));
+        return fast != null ? fast : Image.planes8(decodeOwnJpeg(jpeg, quality));
+    }
+
+    private static Image decodeOwnJpeg(byte[] bytes, int quality) {
+        Image img = readOwnJpeg(bytes, reader -> ImageDecoder.toImage(reader.read(0)));
+        if (img != null) {
+            return img;
+        }
+        try {
+            return new ImageDecoder(Long.MAX_VALUE).decode(bytes, "jpeg(q=" + quality + ")");
+        } catch (ImageReadException e2) {
+            throw new IllegalStateException("A JPEG this process just wrote could not be read back: "
+                    + e2.getMessage(), e2);
+        }
+    }
+
+    private interface Read<T> {
+        T read(ImageReader reader) throws IOException;
+    }
+
+    /** Our own JPEG through the JDK's reader (null when it fails: callers fall back to the full decoder). */
+    private static <T> T readOwnJpeg(byte[] bytes, Read<T> read) {
         ImageReader reader = jdkJpegReader();
         try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
             reader.setInput(in);
-            return ImageDecoder.toImage(reader.read(0));
+            return read.read(reader);
         } catch (IOException | RuntimeException e) {
-            try {
-                return new ImageDecoder(Long.MAX_VALUE).decode(bytes, "jpeg(q=" + quality + ")");
-            } catch (ImageReadException e2) {
-                throw new IllegalStateException("A JPEG this process just wrote could not be read back: "
-                        + e2.getMessage(), e2);
-            }
+            return null;
         } finally {
             reader.dispose();
         }
