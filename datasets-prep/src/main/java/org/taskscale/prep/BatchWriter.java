@@ -61,28 +61,40 @@ public final class BatchWriter {
         }
 
         /**
-         * Per-channel sums of entry {@code i} in network units ({@code channels} channels, NHWC or NCHW): the
-         * values {@link #floats} gives, added in the same order, without the float copy of an 8-bit entry.
+         * Per-channel sums of entry {@code i} in network units ({@code channels} channels, NHWC or NCHW). An 8-bit
+         * entry's sums are exact (integer level sums over 255); float entries are summed in element order.
          */
         public double[] channelSums(int i, int channels, boolean nhwc) {
             Entry e = entries.get(i);
             float[] f = e.floats();
             byte[] b = e.bytes();
             int length = (int) e.length();
+            int plane = nhwc ? 1 : (int) (e.shape()[2] * e.shape()[3]);
             double[] sums = new double[channels];
-            if (nhwc) {
-                for (int k = 0; k < length; k += channels) {
-                    for (int c = 0; c < channels; c++) {
-                        sums[c] += f != null ? f[k + c] : UNITS[b[k + c] & 0xff];
+            long[] levels = new long[channels];
+            for (int k = 0; k < length; k += plane * channels) {
+                for (int c = 0; c < channels; c++) {
+                    int from = k + c * plane;
+                    if (nhwc) {
+                        if (f != null) {
+                            sums[c] += f[from];
+                        } else {
+                            levels[c] += b[from] & 0xff;
+                        }
+                        continue;
+                    }
+                    for (int j = from; j < from + plane; j++) {
+                        if (f != null) {
+                            sums[c] += f[j];
+                        } else {
+                            levels[c] += b[j] & 0xff;
+                        }
                     }
                 }
-            } else {
-                int plane = (int) (e.shape()[2] * e.shape()[3]);
-                for (int k = 0; k < length; k += plane) {
-                    int c = (k / plane) % channels;
-                    for (int j = 0; j < plane; j++) {
-                        sums[c] += f != null ? f[k + j] : UNITS[b[k + j] & 0xff];
-                    }
+            }
+            if (b != null) {
+                for (int c = 0; c < channels; c++) {
+                    sums[c] = levels[c] / 255.0;
                 }
             }
             return sums;
@@ -256,6 +268,10 @@ public final class BatchWriter {
      * Writes {@code data} to {@code file}: a temporary sibling first, then a rename.
      */
     public static void writeAtomically(Path file, byte[] data, Configuration conf) throws IOException {
+        if ("file".equals(file.toUri().getScheme())) {
+            writeLocally(java.nio.file.Paths.get(file.toUri()), data);
+            return;
+        }
         FileSystem fs = fileSystem(file, conf);
         Path tmp = new Path(file.getParent(), "_tmp." + file.getName() + "." + UUID.randomUUID());
         try (OutputStream out = fs.create(tmp, true)) {
@@ -270,6 +286,28 @@ public final class BatchWriter {
             fs.delete(tmp, false);
             if (!fs.exists(file)) {
                 throw new IOException("Could not rename " + tmp + " to " + file + ".");
+            }
+        }
+    }
+
+    /**
+     * {@link #writeAtomically} on the local filesystem through java.nio: Hadoop's local filesystem runs
+     * {@code chmod} in a child process for every file it creates (without Hadoop's native library), which cost
+     * more than writing the file.
+     */
+    private static void writeLocally(java.nio.file.Path file, byte[] data) throws IOException {
+        java.nio.file.Path tmp = file.resolveSibling("_tmp." + file.getFileName() + "." + UUID.randomUUID());
+        java.nio.file.Files.write(tmp, data);
+        if (java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.delete(tmp);  // a retried task wrote the same bytes before: keep the first copy
+            return;
+        }
+        try {
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            java.nio.file.Files.deleteIfExists(tmp);
+            if (!java.nio.file.Files.exists(file)) {
+                throw new IOException("Could not rename " + tmp + " to " + file + ": " + e.getMessage(), e);
             }
         }
     }

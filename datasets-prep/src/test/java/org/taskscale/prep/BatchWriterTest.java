@@ -70,10 +70,23 @@ class BatchWriterTest {
             boolean nhwc = layout.equals("NHWC");
             double[] sums = fast.channelSums(0, 3, nhwc);
             float[] f = slow.floats(0);
+            byte[] levels = fast.entries().get(0).bytes();
+            long[] exact = new long[3];
             double[] expected = new double[3];
+            double[] floatOrder = new double[3];
             for (int i = 0; i < f.length; i++) {
-                expected[nhwc ? i % 3 : (i / (40 * 40)) % 3] += f[i];
+                int c = nhwc ? i % 3 : (i / (40 * 40)) % 3;
+                exact[c] += levels[i] & 0xff;
+                floatOrder[c] += f[i];
             }
+            for (int c = 0; c < 3; c++) {
+                expected[c] = exact[c] / 255.0;
+                assertEquals(floatOrder[c], sums[c], 1e-6 * floatOrder[c]);  // float k/255 values carry rounding
+            }
+            // float entries are summed in element order
+            BatchWriter.Batch floats = new BatchWriter.Batch(List.of(new BatchWriter.Entry(
+                    fast.entries().get(0).shape(), f, null)), 1);
+            assertArrayEquals(floatOrder, floats.channelSums(0, 3, nhwc), 0.0);
             assertArrayEquals(expected, sums, 0.0);
         }
     }
