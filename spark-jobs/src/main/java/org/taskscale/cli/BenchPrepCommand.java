@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "prep", mixinStandardHelpOptions = true,
         description = "Prep throughput (jpeg task, 128x128, q10) on local[1] and local[2] against the seed's PIL"
                 + " pipeline on the same photos; prints patches/s, the per-core ratio and the 1 -> 2 core scaling."
-                + " Each timed run starts its own Spark context (counted); an untimed warm-up run comes first.")
+                + " Each timed run starts its own Spark context (counted); an untimed warm-up run comes first, then"
+                + " --repeat pairs of local[1] and local[2] runs, alternating; the figures are their medians.")
 final class BenchPrepCommand implements Callable<Integer> {
     @Option(names = "--photos", description = "Photo directory (default: <home>/../shared/data/photos if present,"
             + " else the bundled samples).")
@@ -50,6 +51,10 @@ final class BenchPrepCommand implements Callable<Integer> {
 
     @Option(names = "--peer-seconds", defaultValue = "30", description = "Seconds the PIL peer runs. Default: ${DEFAULT-VALUE}.")
     double peerSeconds;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Timed pairs of runs (local[1], local[2]);"
+            + " medians are reported. Default: ${DEFAULT-VALUE}.")
+    int repeat;
 
     @Option(names = "--no-peer", description = "Measure ours only.")
     boolean noPeer;
@@ -77,9 +82,17 @@ final class BenchPrepCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "bench prep: %d photos in %s, %d patches each, %dx%d, JPEG q%d%n", n, dir, perImage,
                 patch, patch, quality);
         out.flush();
-        Map<String, Double> rates = new LinkedHashMap<>();
-        // an untimed warm-up run (JIT), so that neither timed run pays for compiling the other's code
-        for (String master : List.of("warm-up", "local[1]", "local[2]")) {
+        if (repeat < 1) {
+            throw new UserException("--repeat must be at least 1, not " + repeat + ".");
+        }
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        List<String> runs = new java.util.ArrayList<>(List.of("warm-up"));
+        for (int i = 0; i < repeat; i++) {
+            runs.addAll(List.of("local[1]", "local[2]"));
+        }
+        // an untimed warm-up run (JIT), so that neither timed run pays for compiling the other's code; then the
+        // pairs alternate, so that a slow spell of a shared machine touches both
+        for (String master : runs) {
             Path tmp = Files.createTempDirectory("taskscale-bench-prep");
             try {
                 Map<String, String> o = new LinkedHashMap<>();
@@ -101,7 +114,7 @@ final class BenchPrepCommand implements Callable<Integer> {
                     continue;
                 }
                 double rate = m.counts().get("patches") / s;
-                rates.put(master, rate);
+                rates.computeIfAbsent(master, k -> new java.util.ArrayList<>()).add(rate);
                 out.printf(Locale.ROOT, "  ours %s: %d patches in %.1f s (Spark start-up included) = %.1f patches/s%n",
                         master, m.counts().get("patches"), s, rate);
                 out.flush();
@@ -109,9 +122,10 @@ final class BenchPrepCommand implements Callable<Integer> {
                 deleteTree(tmp);
             }
         }
-        double one = rates.get("local[1]");
-        out.printf(Locale.ROOT, "prep local[1] patches/s=%.1f local[2] patches/s=%.1f scaling=%.2f%n", one,
-                rates.get("local[2]"), rates.get("local[2]") / one);
+        double one = median(rates.get("local[1]"));
+        double two = median(rates.get("local[2]"));
+        out.printf(Locale.ROOT, "prep local[1] patches/s=%.1f local[2] patches/s=%.1f scaling=%.2f (medians of %d)%n",
+                one, two, two / one, repeat);
         if (!noPeer) {
             Path script = home.resolve("../shared/peers/pil_prep_bench.py").normalize();
             if (!Files.isRegularFile(script)) {
@@ -124,6 +138,12 @@ final class BenchPrepCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = v.stream().sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** Deletes a scratch directory and everything in it (the bench commands' temporary outputs). */
