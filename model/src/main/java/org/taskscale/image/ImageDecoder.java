@@ -241,24 +241,34 @@ public final class ImageDecoder {
         int h = bi.getHeight();
         int n = w * h;
         byte[] out = new byte[3 * n];
-        ComponentSampleModel sm = (ComponentSampleModel) r.getSampleModel();
-        DataBufferByte db = (DataBufferByte) r.getDataBuffer();
-        byte[] data = db.getData();
-        int pixel = sm.getPixelStride();
-        int scan = sm.getScanlineStride();
-        int origin = db.getOffset() - r.getSampleModelTranslateY() * scan - r.getSampleModelTranslateX() * pixel
-                + r.getMinY() * scan + r.getMinX() * pixel;
-        int[] band = sm.getBandOffsets();
+        Interleaved in = Interleaved.of(r);
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < h; y++) {
-                int from = origin + y * scan + band[c];
+                int from = in.row(c, y);
                 int off = c * n + y * w;
                 for (int x = 0; x < w; x++) {
-                    out[off + x] = data[from + x * pixel];
+                    out[off + x] = in.data()[from + x * in.pixel()];
                 }
             }
         }
         return out;
+    }
+
+    /** Where band c of row y starts in an interleaved 8-bit raster's one byte array, and the pixel stride. */
+    private record Interleaved(byte[] data, int origin, int pixel, int scan, int[] band) {
+        static Interleaved of(Raster r) {
+            ComponentSampleModel sm = (ComponentSampleModel) r.getSampleModel();
+            DataBufferByte db = (DataBufferByte) r.getDataBuffer();
+            int pixel = sm.getPixelStride();
+            int scan = sm.getScanlineStride();
+            int origin = db.getOffset() - r.getSampleModelTranslateY() * scan - r.getSampleModelTranslateX() * pixel
+                    + r.getMinY() * scan + r.getMinX() * pixel;
+            return new Interleaved(db.getData(), origin, pixel, scan, sm.getBandOffsets());
+        }
+
+        int row(int c, int y) {
+            return origin + y * scan + band[c];
+        }
     }
 
     private static Image fromSamples(Raster r, ColorModel cm, int w, int h, int colour, boolean alpha) {
@@ -267,17 +277,12 @@ public final class ImageDecoder {
         if (!alpha && interleavedBytes(r, colour)) {
             // 8-bit samples in one byte array (what JPEG and most PNG decoders give): read them in place; getSamples
             // copies every row of every band through the generic sample model (a tenth of prep's time)
-            ComponentSampleModel sm = (ComponentSampleModel) r.getSampleModel();
-            DataBufferByte db = (DataBufferByte) r.getDataBuffer();
-            byte[] data = db.getData();
-            int pixel = sm.getPixelStride();
-            int scan = sm.getScanlineStride();
-            int origin = db.getOffset() - r.getSampleModelTranslateY() * scan - r.getSampleModelTranslateX() * pixel
-                    + r.getMinY() * scan + r.getMinX() * pixel;
-            int[] band = sm.getBandOffsets();
+            Interleaved in = Interleaved.of(r);
+            byte[] data = in.data();
+            int pixel = in.pixel();
             for (int c = 0; c < colour; c++) {
                 for (int y = 0; y < h; y++) {
-                    int from = origin + y * scan + band[c];
+                    int from = in.row(c, y);
                     int off = c * n + y * w;
                     for (int x = 0; x < w; x++) {
                         out[off + x] = data[from + x * pixel] & 0xff;
