@@ -68,28 +68,20 @@ public final class BatchWriter {
             Entry e = entries.get(i);
             float[] f = e.floats();
             byte[] b = e.bytes();
-            int length = (int) e.length();
-            int plane = nhwc ? 1 : (int) (e.shape()[2] * e.shape()[3]);
+            // the values come in runs of one channel (one value in NHWC, one plane in NCHW), channels in turn
+            int run = nhwc ? 1 : (int) (e.shape()[2] * e.shape()[3]);
             double[] sums = new double[channels];
             long[] levels = new long[channels];
-            for (int k = 0; k < length; k += plane * channels) {
-                for (int c = 0; c < channels; c++) {
-                    int from = k + c * plane;
-                    if (nhwc) {
-                        if (f != null) {
-                            sums[c] += f[from];
-                        } else {
-                            levels[c] += b[from] & 0xff;
-                        }
-                        continue;
+            for (int k = 0, c = 0; k < e.length(); k += run) {
+                for (int j = k; j < k + run; j++) {
+                    if (b != null) {
+                        levels[c] += b[j] & 0xff;
+                    } else {
+                        sums[c] += f[j];
                     }
-                    for (int j = from; j < from + plane; j++) {
-                        if (f != null) {
-                            sums[c] += f[j];
-                        } else {
-                            levels[c] += b[j] & 0xff;
-                        }
-                    }
+                }
+                if (++c == channels) {
+                    c = 0;
                 }
             }
             if (b != null) {

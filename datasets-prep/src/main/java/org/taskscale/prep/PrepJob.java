@@ -307,18 +307,21 @@ public final class PrepJob {
 
     /** The inverse of {@link #toMap}. */
     public static Configuration fromMap(Map<String, String> m) {
-        Object[] last = lastConf;
-        if (last != null && last[0] == m) {
-            return (Configuration) last[1];  // the same broadcast map: every batch of an executor
+        Converted last = lastConverted;
+        if (last != null && last.from() == m) {
+            return last.conf();  // the same broadcast map: every batch of an executor
         }
         Configuration c = new Configuration(false);
         m.forEach(c::set);
-        lastConf = new Object[] {m, c};
+        lastConverted = new Converted(m, c);
         return c;
     }
 
-    /** The last map {@link #fromMap} converted and its configuration (building one per batch file cost 4%). */
-    private static volatile Object[] lastConf;
+    /** A map {@link #fromMap} converted, and its configuration. */
+    private record Converted(Map<String, String> from, Configuration conf) {}
+
+    /** The last conversion (building a configuration for every batch file cost 4% of the job). */
+    private static volatile Converted lastConverted;
 
     /** Prints photos done, patches, patches/s and ETA every few seconds while the decode stage runs. */
     static final class Progress {

@@ -276,9 +276,9 @@ class LayersTest {
             assertTrue(ours.gradient().gradient().equalsWithEps(builtIn.gradient().gradient(), 1e-12));
         }
         // a TANH second input would be refused whatever the order: its backward pass is DL4J's
-        ComputationGraph tanh = residualChainWithSecondActivation(Activation.TANH);
+        ComputationGraph tanh = residualChain(true, Activation.TANH);
         assertFalse(((ResidualAdd.Runtime) tanh.getVertex("r0")).sharesGradient());
-        ComputationGraph relu = residualChainWithSecondActivation(Activation.RELU);
+        ComputationGraph relu = residualChain(true, Activation.RELU);
         assertTrue(((ResidualAdd.Runtime) relu.getVertex("r0")).sharesGradient());
         INDArray in = GradientChecks.rand(2, 2, 6, 5);
         GradientChecks.check(relu, new INDArray[] {in}, new INDArray[] {GradientChecks.rand(relu.outputSingle(in).shape())});
@@ -311,26 +311,13 @@ class LayersTest {
         return g;
     }
 
-    private static ComputationGraph residualChainWithSecondActivation(Activation act) {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
-                .updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder().addInputs("in")
-                .addLayer("head", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.IDENTITY).build(), "in")
-                .addLayer("a0", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.TANH).build(), "head")
-                .addLayer("b0", new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
-                        .activation(act).build(), "a0")
-                .addVertex("r0", new ResidualAdd(), "head", "b0")
-                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.L2)
-                        .activation(Activation.IDENTITY).build(), "r0")
-                .setOutputs("out").setInputTypes(InputType.convolutional(6, 5, 2)).build();
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
-
     /** EDSR's pattern: a stream with three residual blocks and a global skip. */
     static ComputationGraph residualChain(boolean ours) {
+        return residualChain(ours, Activation.IDENTITY);
+    }
+
+    /** {@link #residualChain(boolean)} with {@code second} as the activation of each block's second convolution. */
+    static ComputationGraph residualChain(boolean ours, Activation second) {
         ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(5)
                 .dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder()
                 .addInputs("in")
@@ -341,7 +328,7 @@ class LayersTest {
             b.addLayer("a" + i, new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
                     .activation(Activation.TANH).build(), r);
             b.addLayer("b" + i, new Conv2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
-                    .activation(Activation.IDENTITY).build(), "a" + i);
+                    .activation(second).build(), "a" + i);
             b.addVertex("r" + i, ours ? new ResidualAdd() : new ElementWiseVertex(ElementWiseVertex.Op.Add), r, "b" + i);
             r = "r" + i;
         }

@@ -122,8 +122,8 @@ final class BenchPrepCommand implements Callable<Integer> {
                 deleteTree(tmp);
             }
         }
-        double one = median(rates.get("local[1]"));
-        double two = median(rates.get("local[2]"));
+        double one = BenchCommand.median(rates.get("local[1]"));
+        double two = BenchCommand.median(rates.get("local[2]"));
         out.printf(Locale.ROOT, "prep local[1] patches/s=%.1f local[2] patches/s=%.1f scaling=%.2f (medians of %d)%n",
                 one, two, two / one, repeat);
         if (!noPeer) {
@@ -138,12 +138,6 @@ final class BenchPrepCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = v.stream().sorted().toList();
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** Deletes a scratch directory and everything in it (the bench commands' temporary outputs). */
