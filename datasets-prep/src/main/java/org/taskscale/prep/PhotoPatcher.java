@@ -142,27 +142,45 @@ public final class PhotoPatcher implements Serializable {
                 gain[k] = (float) (1 - cfg.colorCast() * rng.nextDouble());
             }
         }
+        byte[] rgb = window(img, y, x, p, rot, flip, plane, gain);
+        return new SourcePatch(Hashing.combine(photoSeed, index), path, index, p, rgb, q);
+    }
+
+    /**
+     * The p x p window at (y, x) of an RGB photo as 8-bit planes, turned by {@code rot} quarter turns
+     * counter-clockwise ({@code numpy.rot90}), then mirrored left to right if {@code flip}; output plane c comes
+     * from photo plane {@code plane[c]}, times {@code gain[c]}, rounded and clamped to 0..255.
+     */
+    static byte[] window(Image img, int y, int x, int p, int rot, boolean flip, int[] plane, float[] gain) {
         byte[] rgb = new byte[3 * p * p];
         float[] d = img.data();
         int h = img.height();
         int w = img.width();
-        // the source index is linear in the output's (r, s) for every rotation and flip: step along both once
+        // the source index is linear in the output's (r, s) for every rotation and flip: step along both once;
+        // the inner loop runs along a photo row (|step| = 1) and the outer one across rows, so that a quarter
+        // turn reads rows and writes the small patch column-wise instead of reading the photo column-wise (a
+        // cache miss per pixel; the cut was a fifth of the prep job's time)
         int origin = sourceOffset(0, 0, p, w, rot, flip);
         int dr = p > 1 ? sourceOffset(1, 0, p, w, rot, flip) - origin : 0;
         int ds = p > 1 ? sourceOffset(0, 1, p, w, rot, flip) - origin : 0;
+        boolean rowsAlongS = Math.abs(ds) <= 1;
+        int inStep = rowsAlongS ? ds : dr;    // source step of the inner loop
+        int outStep = rowsAlongS ? 1 : p;     // patch step of the inner loop
+        int inLine = rowsAlongS ? dr : ds;    // source step of the outer loop
+        int outLine = rowsAlongS ? p : 1;     // patch step of the outer loop
         for (int c = 0; c < 3; c++) {
-            int base = (plane[c] * h + y) * w + x;
+            int base = (plane[c] * h + y) * w + x + origin;
             float g = gain[c];
-            for (int r = 0; r < p; r++) {
-                int row = base + origin + r * dr;
-                int o = (c * p + r) * p;
-                for (int s = 0; s < p; s++) {
-                    float v = Math.max(0f, Math.min(255f, d[row + s * ds] * g));
-                    rgb[o + s] = (byte) (int) Math.floor(v + 0.5);  // Math.round, which JDK 17 does not intrinsify
+            for (int a = 0; a < p; a++) {
+                int src = base + a * inLine;
+                int o = c * p * p + a * outLine;
+                for (int t = 0; t < p; t++) {
+                    float v = Math.max(0f, Math.min(255f, d[src + t * inStep] * g));
+                    rgb[o + t * outStep] = (byte) (int) Math.floor(v + 0.5);  // Math.round, not intrinsic in JDK 17
                 }
             }
         }
-        return new SourcePatch(Hashing.combine(photoSeed, index), path, index, p, rgb, q);
+        return rgb;
     }
 
     /**
