@@ -68,28 +68,35 @@ public final class BatchWriter {
             Entry e = entries.get(i);
             float[] f = e.floats();
             byte[] b = e.bytes();
-            // the values come in runs of one channel (one value in NHWC, one plane in NCHW), channels in turn
+            // the values come in runs of one channel (one value in NHWC, one plane in NCHW), channels in turn;
+            // each channel is summed on its own, in a loop the JIT keeps tight (one loop that turned the channel
+            // at every NHWC value was a sixth of the prep job's time)
             int run = nhwc ? 1 : (int) (e.shape()[2] * e.shape()[3]);
+            int stride = run * channels;
             double[] sums = new double[channels];
-            long[] levels = new long[channels];
-            for (int k = 0, c = 0; k < e.length(); k += run) {
-                for (int j = k; j < k + run; j++) {
+            for (int c = 0; c < channels; c++) {
+                long level = 0;
+                double sum = 0;
+                for (int k = c * run; k < e.length(); k += stride) {
                     if (b != null) {
-                        levels[c] += b[j] & 0xff;
+                        level += run == 1 ? b[k] & 0xff : levelSum(b, k, run);
                     } else {
-                        sums[c] += f[j];
+                        for (int j = k; j < k + run; j++) {
+                            sum += f[j];
+                        }
                     }
                 }
-                if (++c == channels) {
-                    c = 0;
-                }
-            }
-            if (b != null) {
-                for (int c = 0; c < channels; c++) {
-                    sums[c] = levels[c] / 255.0;
-                }
+                sums[c] = b != null ? level / 255.0 : sum;
             }
             return sums;
+        }
+
+        private static long levelSum(byte[] b, int from, int n) {
+            long s = 0;
+            for (int j = from; j < from + n; j++) {
+                s += b[j] & 0xff;
+            }
+            return s;
         }
 
         /** The minibatch exactly as stored (8-bit arrays as UINT8). */
