@@ -23,8 +23,11 @@ import org.taskscale.config.ConfigException;
  * are skipped; files whose extension is not a photo's are counted as ignored.
  */
 public final class PhotoLister {
-    /** A photo: its fully qualified path and its location-independent key. */
-    public record Photo(String path, String key) {}
+    /**
+     * A photo: its fully qualified path, its location-independent key, and its size in bytes as listed (-1 for
+     * list-file entries, which are not looked up), by which the prep job balances its tasks.
+     */
+    public record Photo(String path, String key, long bytes) {}
 
     /** The photos (by key), and how many other files were skipped. */
     public record Listing(List<Photo> photos, long ignored) {}
@@ -56,13 +59,13 @@ public final class PhotoLister {
                     String root = fs.makeQualified(st.getPath()).toString();
                     RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
                     while (it.hasNext()) {
-                        Path f = it.next().getPath();
-                        String q = fs.makeQualified(f).toString();
-                        add(f, q.startsWith(root + "/") ? q.substring(root.length() + 1) : f.getName(), fs, photos,
-                                extensions, ignored);
+                        LocatedFileStatus f = it.next();
+                        String q = fs.makeQualified(f.getPath()).toString();
+                        add(f, q.startsWith(root + "/") ? q.substring(root.length() + 1) : f.getPath().getName(), fs,
+                                photos, extensions, ignored);
                     }
                 } else {
-                    add(st.getPath(), st.getPath().getName(), fs, photos, extensions, ignored);
+                    add(st, st.getPath().getName(), fs, photos, extensions, ignored);
                 }
             }
         }
@@ -80,7 +83,7 @@ public final class PhotoLister {
                         Path p = new Path(line);
                         // listed files are taken as given (a missing one becomes a reject, not a crash)
                         String q = p.getFileSystem(conf).makeQualified(p).toString();
-                        photos.putIfAbsent(q, new Photo(q, line));
+                        photos.putIfAbsent(q, new Photo(q, line, -1));
                     }
                 }
             }
@@ -90,8 +93,9 @@ public final class PhotoLister {
         return new Listing(sorted, ignored[0]);
     }
 
-    private static void add(Path p, String key, FileSystem fs, java.util.Map<String, Photo> photos,
+    private static void add(FileStatus st, String key, FileSystem fs, java.util.Map<String, Photo> photos,
                             List<String> extensions, long[] ignored) {
+        Path p = st.getPath();
         String name = p.getName();
         if (name.startsWith(".") || name.startsWith("_")) {
             return;
@@ -100,7 +104,7 @@ public final class PhotoLister {
         String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (extensions.contains(ext)) {
             String q = fs.makeQualified(p).toString();
-            photos.putIfAbsent(q, new Photo(q, key));
+            photos.putIfAbsent(q, new Photo(q, key, st.getLen()));
         } else {
             ignored[0]++;
         }

@@ -70,12 +70,11 @@ public final class PrepJob {
         out.flush();
 
         Broadcast<Map<String, String>> confMap = jsc.broadcast(toMap(hconf));
-        int parts = cfg.partitions() > 0 ? cfg.partitions()
-                : Math.max(1, Math.min(photos.size(), 4 * jsc.defaultParallelism()));
+        int parts = partitions(cfg, jsc, photos.size());
         LongAccumulator photosDone = jsc.sc().longAccumulator("photos done");
         LongAccumulator patchesMade = jsc.sc().longAccumulator("patches made");
         PhotoPatcher patcher = new PhotoPatcher(cfg);
-        List<Integer> ordinals = java.util.stream.IntStream.range(0, photos.size()).boxed().toList();
+        List<Integer> ordinals = largestFirst(listing.photos());
         Broadcast<List<String>> photoList = jsc.broadcast(photos);
         Broadcast<List<String>> photoKeys = jsc.broadcast(keys);
         Broadcast<boolean[]> validation = jsc.broadcast(PhotoPatcher.validation(keys, cfg.validFraction()));
@@ -85,7 +84,7 @@ public final class PrepJob {
             photosDone.add(1);
             patchesMade.add(o.patches().size());
             return o;
-        }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        }).persist(StorageLevel.MEMORY_AND_DISK());
 
         Progress progress = new Progress(out, photos.size(), photosDone, patchesMade);
         progress.start();
@@ -93,6 +92,11 @@ public final class PrepJob {
         try {
             summaries = new ArrayList<>(outcomes
                     .map(o -> new Summary(o.path(), o.valid(), o.patches().size(), o.reason(), o.detail())).collect());
+            Map<String, Integer> ordinal = new HashMap<>();
+            for (int i = 0; i < photos.size(); i++) {
+                ordinal.put(photos.get(i), i);
+            }
+            summaries.sort(java.util.Comparator.comparing(s -> ordinal.get(s.path())));  // back in photo-key order
         } finally {
             progress.stop();
         }
@@ -113,7 +117,7 @@ public final class PrepJob {
         for (boolean valid : new boolean[] {false, true}) {
             String split = valid ? "valid" : "train";
             long n = summaries.stream().filter(s -> s.valid() == valid).mapToLong(Summary::patches).sum();
-            long files = writeSplit(jsc, outcomes, summaries, valid, new Path(outDir, split), cfg, confMap, parts,
+            long files = writeSplit(jsc, outcomes, summaries, valid, new Path(outDir, split), cfg, confMap,
                     channelSums, values, out);
             counts.put(split + "-photos", summaries.stream().filter(s -> s.valid() == valid && s.reason() == null).count());
             counts.put(split + "-patches", n);
@@ -171,6 +175,24 @@ public final class PrepJob {
         return s;
     }
 
+    /** Partitions for {@code items} photos or batches: as configured, or 4 per slot but at most one per item. */
+    private static int partitions(PrepConfig cfg, JavaSparkContext jsc, long items) {
+        return cfg.partitions() > 0 ? cfg.partitions()
+                : (int) Math.max(1, Math.min(items, 4L * jsc.defaultParallelism()));
+    }
+
+    /**
+     * The photos' ordinals, largest file first (then in key order): Spark hands out partitions in order, so the
+     * longest tasks start first and the last ones to finish are short (in key order, a partition of large photos
+     * could run alone at the end while the other cores idle).
+     */
+    static List<Integer> largestFirst(List<PhotoLister.Photo> photos) {
+        return java.util.stream.IntStream.range(0, photos.size()).boxed()
+                .sorted(java.util.Comparator.comparingLong((Integer i) -> -photos.get(i).bytes())
+                        .thenComparingInt(i -> i))
+                .toList();
+    }
+
     private static void prepareOutput(FileSystem fs, Path dir, boolean overwrite) throws IOException {
         if (fs.exists(dir)) {
             if (fs.getFileStatus(dir).isFile()) {
@@ -216,7 +238,7 @@ public final class PrepJob {
      */
     private static long writeSplit(JavaSparkContext jsc, JavaRDD<PhotoPatcher.Outcome> outcomes, List<Summary> summaries,
                                    boolean valid, Path dir, PrepConfig cfg, Broadcast<Map<String, String>> confMap,
-                                   int parts, DoubleAccumulator[] channelSums, LongAccumulator values, PrintWriter out)
+                                   DoubleAccumulator[] channelSums, LongAccumulator values, PrintWriter out)
             throws IOException {
         FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
         fs.mkdirs(dir);
@@ -246,7 +268,7 @@ public final class PrepJob {
                         return new Tuple2<>(pos / b, new Tuple2<>(pos, p));
                     }).iterator();
                 })
-                .groupByKey(parts)
+                .groupByKey(partitions(cfg, jsc, (n + b - 1) / b))
                 .foreach(batch -> {
                     List<Tuple2<Long, PhotoPatcher.SourcePatch>> items = new ArrayList<>();
                     batch._2().forEach(items::add);

@@ -146,6 +146,14 @@ class PrepJobTest {
     }
 
     @Test
+    void photosAreHandedOutLargestFirstThenInKeyOrder() {
+        List<PhotoLister.Photo> photos = List.of(new PhotoLister.Photo("a", "a", 10),
+                new PhotoLister.Photo("b", "b", 300), new PhotoLister.Photo("c", "c", -1),
+                new PhotoLister.Photo("d", "d", 300), new PhotoLister.Photo("e", "e", 20));
+        assertEquals(List.of(1, 3, 4, 0, 2), PrepJob.largestFirst(photos));
+    }
+
+    @Test
     void refusesAnExistingOutputUnlessOverwriteAndChecksConfigBeforeSpark() throws Exception {
         Path in = dir.resolve("in");
         Files.createDirectories(in);
