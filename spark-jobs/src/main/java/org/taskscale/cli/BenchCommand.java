@@ -91,7 +91,14 @@ public final class BenchCommand implements Runnable {
      * figure) and returns that figure; fails with the last line the script printed.
      */
     static double runScript(String python, Path script, List<String> args, Pattern value, PrintWriter out) {
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        return runScript(List.of(python), script, args, value, out);
+    }
+
+    /** The same, with the interpreter given as a command line ({@code taskset -c 0 python3}, say). */
+    static double runScript(List<String> launcher, Path script, List<String> args, Pattern value, PrintWriter out) {
+        String python = String.join(" ", launcher);
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.add(script.toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("THREADS", Integer.toString(threads()));

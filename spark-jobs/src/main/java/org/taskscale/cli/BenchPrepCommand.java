@@ -27,13 +27,16 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code taskscale bench prep}: the prep job's patches/s on the seed restorer's task (128x128 patches, JPEG q10)
  * on {@code local[1]} and {@code local[2]}, wall clock including Spark's start-up, beside the seed's PIL pipeline
- * ({@code shared/peers/pil_prep_bench.py}, one process) on the same photos.
+ * ({@code shared/peers/pil_prep_bench.py}, one process) on the same photos. By default the whole JVM is confined
+ * to one CPU for the local[1] runs and to two for the local[2] runs ({@code taskset}): an unconfined local[1] run
+ * has one executor thread but lends the JIT compiler, the collector and Spark's own threads the second core.
  */
 @Command(name = "prep", mixinStandardHelpOptions = true,
         description = "Prep throughput (jpeg task, 128x128, q10) on local[1] and local[2] against the seed's PIL"
                 + " pipeline on the same photos; prints patches/s, the per-core ratio and the 1 -> 2 core scaling."
-                + " Each timed run starts its own Spark context (counted); an untimed warm-up run comes first, then"
-                + " --repeat pairs of local[1] and local[2] runs, alternating; the figures are their medians.")
+                + " Each timed run starts its own Spark context (counted); --warm-up untimed full-size runs come first,"
+                + " then --repeat pairs of local[1] and local[2] runs, alternating; the figures are their medians."
+                + " local[1] runs on one CPU and local[2] on two (the whole process, with taskset) unless --no-pin.")
 final class BenchPrepCommand implements Callable<Integer> {
     @Option(names = "--photos", description = "Photo directory (default: <home>/../shared/data/photos if present,"
             + " else the bundled samples).")
@@ -55,6 +58,15 @@ final class BenchPrepCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "Timed pairs of runs (local[1], local[2]);"
             + " medians are reported. Default: ${DEFAULT-VALUE}.")
     int repeat;
+
+    @Option(names = "--warm-up", defaultValue = "4", description = "Untimed full-size runs first, alternating"
+            + " local[2] and local[1] (the first runs of a JVM are up to twice as slow while the JIT compiles)."
+            + " Default: ${DEFAULT-VALUE}.")
+    int warmUp;
+
+    @Option(names = "--no-pin", description = "Leave the process on all its CPUs for every run (local[1] then"
+            + " also uses the second core for compiling, collecting and Spark's own threads).")
+    boolean noPin;
 
     @Option(names = "--no-peer", description = "Measure ours only.")
     boolean noPeer;
@@ -85,14 +97,32 @@ final class BenchPrepCommand implements Callable<Integer> {
         if (repeat < 1) {
             throw new UserException("--repeat must be at least 1, not " + repeat + ".");
         }
+        if (warmUp < 0) {
+            throw new UserException("--warm-up must be 0 or more, not " + warmUp + ".");
+        }
+        CpuPinning pin = noPin ? null : CpuPinning.of(out);
+        out.printf(Locale.ROOT, "bench prep: %s%n", pin == null ? "unpinned: every run may use all CPUs"
+                : "local[1] runs confined to CPU " + pin.one() + ", local[2] runs to CPUs " + pin.two());
+        out.flush();
         Map<String, List<Double>> rates = new LinkedHashMap<>();
-        List<String> runs = new java.util.ArrayList<>(List.of("warm-up"));
+        List<String> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < warmUp; i++) {
+            runs.add(i % 2 == 0 ? "warm-up local[2]" : "warm-up local[1]");
+        }
         for (int i = 0; i < repeat; i++) {
             runs.addAll(List.of("local[1]", "local[2]"));
         }
-        // an untimed warm-up run (JIT), so that neither timed run pays for compiling the other's code; then the
+        // untimed warm-up runs, so that no timed run pays for the JIT compiling the job's code (after one short
+        // warm-up the first local[1] runs were still up to 2x slower, which flattered the scaling); then the
         // pairs alternate, so that a slow spell of a shared machine touches both
-        for (String master : runs) {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        try {
+        for (String run : runs) {
+            String master = run.replace("warm-up ", "");
+            if (pin != null) {
+                pin.confine(master.equals("local[1]") ? pin.one() : pin.two());
+            }
             Path tmp = Files.createTempDirectory("taskscale-bench-prep");
             try {
                 Map<String, String> o = new LinkedHashMap<>();
@@ -101,25 +131,34 @@ final class BenchPrepCommand implements Callable<Integer> {
                 o.put("taskscale.prep.task", "jpeg");
                 o.put("taskscale.prep.patch-size", Integer.toString(patch));
                 o.put("taskscale.prep.jpeg-quality", Integer.toString(quality));
-                o.put("taskscale.prep.patches-per-image", Integer.toString(master.equals("warm-up") ? Math.max(1, perImage / 3) : perImage));
+                o.put("taskscale.prep.patches-per-image", Integer.toString(perImage));
                 o.put("taskscale.prep.valid-fraction", "0");
                 Config c = TaskscaleConfig.load(null, o);
                 long t0 = System.nanoTime();
+                long cpu0 = os.getProcessCpuTime();
                 Manifest m;
-                try (JavaSparkContext jsc = SparkContexts.create(c, master.equals("warm-up") ? "local[2]" : master)) {
+                try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
                     m = PrepJob.run(c, jsc, new PrintWriter(new StringWriter()));
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
-                if (master.equals("warm-up")) {
+                double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+                if (run.startsWith("warm-up")) {
+                    out.printf(Locale.ROOT, "  (%s: %.1f s, untimed)%n", run, s);
+                    out.flush();
                     continue;
                 }
                 double rate = m.counts().get("patches") / s;
                 rates.computeIfAbsent(master, k -> new java.util.ArrayList<>()).add(rate);
-                out.printf(Locale.ROOT, "  ours %s: %d patches in %.1f s (Spark start-up included) = %.1f patches/s%n",
-                        master, m.counts().get("patches"), s, rate);
+                out.printf(Locale.ROOT, "  ours %s: %d patches in %.1f s (Spark start-up included) = %.1f patches/s;"
+                        + " process CPU %.1f s = %.2f cores%n", master, m.counts().get("patches"), s, rate, cpu, cpu / s);
                 out.flush();
             } finally {
                 deleteTree(tmp);
+            }
+        }
+        } finally {
+            if (pin != null) {
+                pin.confine(pin.all());
             }
         }
         double one = BenchCommand.median(rates.get("local[1]"));
@@ -131,13 +170,76 @@ final class BenchPrepCommand implements Callable<Integer> {
             if (!Files.isRegularFile(script)) {
                 throw new UserException("The PIL peer " + script + " is missing: pass --no-peer.");
             }
-            double peer = BenchCommand.runScript(python, script, List.of(dir.toString(), Double.toString(peerSeconds),
+            // the peer is one single-threaded process; pinned like our local[1] runs when those are
+            List<String> cmd = new ArrayList<>();
+            if (pin != null) {
+                cmd.addAll(List.of("taskset", "-c", pin.one()));
+            }
+            cmd.add(python);
+            double peer = BenchCommand.runScript(cmd, script, List.of(dir.toString(), Double.toString(peerSeconds),
                     Integer.toString(patch), Integer.toString(quality)), Pattern.compile("= ([0-9.]+) patches/s"), out);
-            out.printf(Locale.ROOT, "prep peer (PIL, 1 process) patches/s=%.1f%n", peer);
+            out.printf(Locale.ROOT, "prep peer (PIL, 1 process%s) patches/s=%.1f%n", pin == null ? "" : ", CPU " + pin.one(),
+                    peer);
             out.printf(Locale.ROOT, "prep ours local[1]/peer=%.1f (per core)%n", one / peer);
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Confines this whole process (every thread, with {@code taskset -a -p}) to a set of CPUs: {@code one} for
+     * local[1] runs, {@code two} for local[2], {@code all} (as found) afterwards.
+     */
+    record CpuPinning(long pid, String one, String two, String all) {
+        static CpuPinning of(PrintWriter out) throws IOException {
+            String all = null;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    all = line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+            List<Integer> cpus = all == null ? List.of() : cpuList(all);
+            if (cpus.size() < 2) {
+                throw new UserException("bench prep needs two CPUs to pin local[1] to one and local[2] to two; this"
+                        + " process may use " + (all == null ? "an unknown set" : all) + ": pass --no-pin.");
+            }
+            CpuPinning p = new CpuPinning(ProcessHandle.current().pid(), Integer.toString(cpus.get(0)),
+                    cpus.get(0) + "," + cpus.get(1), all);
+            p.confine(p.all());  // fails early, naming taskset, where it is missing
+            return p;
+        }
+
+        /** The CPUs of a list such as {@code 0-3,8}. */
+        static List<Integer> cpuList(String list) {
+            List<Integer> cpus = new ArrayList<>();
+            for (String part : list.split(",")) {
+                String[] r = part.strip().split("-");
+                int from = Integer.parseInt(r[0]);
+                int to = r.length > 1 ? Integer.parseInt(r[1]) : from;
+                for (int c = from; c <= to; c++) {
+                    cpus.add(c);
+                }
+            }
+            return cpus;
+        }
+
+        void confine(String cpus) {
+            try {
+                Process pr = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                        .redirectErrorStream(true).start();
+                String text = new String(pr.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (pr.waitFor() != 0) {
+                    throw new UserException("taskset could not confine this process to CPUs " + cpus + ": "
+                            + text.strip() + " (pass --no-pin).");
+                }
+            } catch (IOException e) {
+                throw new UserException("taskset (util-linux) is needed to pin the runs to CPUs: " + e.getMessage()
+                        + " (pass --no-pin).");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserException("Interrupted while pinning to CPUs " + cpus + ".");
+            }
+        }
     }
 
     /** Deletes a scratch directory and everything in it (the bench commands' temporary outputs). */
