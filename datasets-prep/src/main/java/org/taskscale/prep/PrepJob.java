@@ -21,7 +21,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
@@ -108,10 +107,8 @@ public final class PrepJob {
         counts.put("accepted", photos.size() - rejected);
         counts.put("rejected", rejected);
         counts.put("ignored", listing.ignored());
-        DoubleAccumulator[] channelSums = new DoubleAccumulator[cfg.inputChannels()];
-        for (int c = 0; c < channelSums.length; c++) {
-            channelSums[c] = jsc.sc().doubleAccumulator("input channel " + c);
-        }
+        ExactSums channelSums = new ExactSums(cfg.inputChannels());
+        jsc.sc().register(channelSums, "input channel sums");
         LongAccumulator values = jsc.sc().longAccumulator("input values per channel");
         long patches = 0;
         for (boolean valid : new boolean[] {false, true}) {
@@ -127,10 +124,7 @@ public final class PrepJob {
         counts.put("patches", patches);
         outcomes.unpersist();
 
-        List<Double> mean = new ArrayList<>();
-        for (DoubleAccumulator a : channelSums) {
-            mean.add(values.value() == 0 ? 0.0 : a.value() / values.value());
-        }
+        List<Double> mean = java.util.Arrays.stream(channelSums.mean(values.value())).boxed().toList();
         Examples shapes = Examples.of(cfg);
         Manifest m = new Manifest(Manifest.FORMAT_VERSION, cfg.task().configName(), cfg.task().task().name(),
                 cfg.task().scales() ? cfg.scale() : 1, cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(),
@@ -238,7 +232,7 @@ public final class PrepJob {
      */
     private static long writeSplit(JavaSparkContext jsc, JavaRDD<PhotoPatcher.Outcome> outcomes, List<Summary> summaries,
                                    boolean valid, Path dir, PrepConfig cfg, Broadcast<Map<String, String>> confMap,
-                                   DoubleAccumulator[] channelSums, LongAccumulator values, PrintWriter out)
+                                   ExactSums channelSums, LongAccumulator values, PrintWriter out)
             throws IOException {
         FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
         fs.mkdirs(dir);
@@ -274,14 +268,10 @@ public final class PrepJob {
                     batch._2().forEach(items::add);
                     items.sort((x, y) -> Long.compare(x._1(), y._1()));
                     BatchWriter.Batch made = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
-                    int channels = channelSums.length;
+                    int channels = cfg.inputChannels();
                     boolean nhwc = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
-                    long per = made.entries().get(0).length() / channels;
-                    double[] sums = made.channelSums(0, channels, nhwc);
-                    for (int c = 0; c < channels; c++) {
-                        channelSums[c].add(sums[c]);
-                    }
-                    values.add(per);
+                    channelSums.add(made.channelSums(0, channels, nhwc));
+                    values.add(made.entries().get(0).length() / channels);
                     Path file = new Path(dirName, String.format(Locale.ROOT, "batch-%06d.bin", batch._1()));
                     BatchWriter.writeAtomically(file, BatchWriter.bytes(made), fromMap(confMap.value()));
                     written.add(1);

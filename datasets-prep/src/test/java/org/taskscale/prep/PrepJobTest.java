@@ -107,10 +107,13 @@ class PrepJobTest {
         Path in = dir.resolve("in");
         Corpus.write(in);
         Map<String, String> rescale = Map.of("taskscale.prep.task", "rescale", "taskscale.prep.seed", "7");
-        run(config(in, dir.resolve("a"), rescale), "local[1]");
+        Manifest ma = run(config(in, dir.resolve("a"), rescale), "local[1]");
         Map<String, String> more = new HashMap<>(rescale);
         more.put("taskscale.prep.partitions", "5");
-        run(config(in, dir.resolve("b"), more), "local[2]");
+        Manifest mb = run(config(in, dir.resolve("b"), more), "local[2]");
+        // the manifest's figures too, to the last digit (channel sums are exact whatever order tasks end in)
+        assertEquals(ma.inputChannelMean(), mb.inputChannelMean());
+        assertEquals(ma.counts(), mb.counts());
         Map<String, byte[]> a = batches(dir.resolve("a"));
         Map<String, byte[]> b = batches(dir.resolve("b"));
         assertEquals(a.keySet(), b.keySet());
