@@ -272,7 +272,7 @@ public final class BatchWriter {
             return;
         }
         FileSystem fs = fileSystem(file, conf);
-        Path tmp = new Path(file.getParent(), "_tmp." + file.getName() + "." + UUID.randomUUID());
+        Path tmp = org.taskscale.fs.AtomicWrites.temporary(file);
         try (OutputStream out = fs.create(tmp, true)) {
             out.write(data);
         }

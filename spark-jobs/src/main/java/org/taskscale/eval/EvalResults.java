@@ -3,7 +3,6 @@ package org.taskscale.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.taskscale.eval.ImageEvaluator.Row;
+import org.taskscale.fs.AtomicWrites;
 
 /**
  * The results of an evaluation as the files other tools read: {@code eval.json} ({@code results}: one object per
@@ -136,14 +136,7 @@ public final class EvalResults {
     }
 
     static void write(FileSystem fs, Path p, String text) throws IOException {
-        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
-        try (OutputStream o = fs.create(tmp, true)) {
-            o.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        fs.delete(p, false);
-        if (!fs.rename(tmp, p)) {
-            throw new IOException("Could not rename " + tmp + " to " + p + ".");
-        }
+        AtomicWrites.replace(fs, p, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The summary as an aligned table. */

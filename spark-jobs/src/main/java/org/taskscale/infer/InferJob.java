@@ -2,7 +2,6 @@ package org.taskscale.infer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
@@ -22,6 +21,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.taskscale.fs.AtomicWrites;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
@@ -186,16 +186,11 @@ public final class InferJob {
             Path dst = new Path(o.out(), name);
             FileSystem fs = dst.getFileSystem(conf);
             fs.mkdirs(dst.getParent());
-            Path tmp = new Path(dst.getParent(), "." + dst.getName() + ".tmp");
-            try (OutputStream os = fs.create(tmp, true)) {
+            AtomicWrites.replace(fs, dst, os -> {
                 if (!ImageIO.write(r.bufferedImage(), "png", os)) {
                     throw new IOException("No PNG writer is available in this JVM.");
                 }
-            }
-            fs.delete(dst, false);
-            if (!fs.rename(tmp, dst)) {
-                throw new IOException("Could not rename " + tmp + " to " + dst + ".");
-            }
+            });
             return new Outcome(input, fs.makeQualified(dst).toString(), r.width(), r.height(), null,
                     (System.nanoTime() - t0) / 1e9);
         }

@@ -3,18 +3,17 @@ package org.taskscale.train;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.taskscale.fs.AtomicWrites;
 import org.taskscale.models.ModelFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -50,16 +49,7 @@ final class RunDir {
 
     /** Writes {@code data} to a temporary sibling, then renames it over {@code file}. */
     void replace(Path file, byte[] data) throws IOException {
-        Path tmp = new Path(file.getParent(), "_tmp." + file.getName() + "." + UUID.randomUUID());
-        try (OutputStream out = fs.create(tmp, true)) {
-            out.write(data);
-        }
-        if (fs.exists(file)) {
-            fs.delete(file, false);
-        }
-        if (!fs.rename(tmp, file)) {
-            throw new IOException("Could not rename " + tmp + " to " + file + ".");
-        }
+        AtomicWrites.replace(fs, file, data);
     }
 
     void writeString(String name, String text) throws IOException {
