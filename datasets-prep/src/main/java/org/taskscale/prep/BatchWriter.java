@@ -4,16 +4,10 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -23,9 +17,8 @@ import org.taskscale.data.Planes;
 import org.taskscale.image.ImageEncoder;
 
 /**
- * Turns an ordered minibatch of source patches into the task's examples and writes them as one DL4J
- * {@link MultiDataSet} file, atomically: the bytes go to a temporary name in the same directory, which is then
- * renamed. Arrays of 8-bit levels are stored as UINT8 (value x 255): a quarter of the bytes to write, store and
+ * Turns an ordered minibatch of source patches into the task's examples and the bytes of one DL4J
+ * {@link MultiDataSet} file (the prep job writes them with {@code AtomicWrites.writeOnce}). Arrays of 8-bit levels are stored as UINT8 (value x 255): a quarter of the bytes to write, store and
  * read; {@link PrepData} loads a file back in network units (what training's fitPaths loader does).
  *
  * <p>The bytes are exactly what {@link MultiDataSet#save} writes (a test holds them equal), produced in bulk:
@@ -252,62 +245,5 @@ public final class BatchWriter {
             throw new java.io.UncheckedIOException(e);
         }
         return bos.toByteArray();
-    }
-
-    /**
-     * The filesystem of {@code p}; for the local one the raw filesystem, without .crc side files (our files are
-     * written once, renamed into place and read whole).
-     */
-    public static FileSystem fileSystem(Path p, Configuration conf) throws IOException {
-        FileSystem fs = p.getFileSystem(conf);
-        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
-    }
-
-    /**
-     * Writes {@code data} to {@code file}: a temporary sibling first, then a rename.
-     */
-    public static void writeAtomically(Path file, byte[] data, Configuration conf) throws IOException {
-        if ("file".equals(file.toUri().getScheme())) {
-            writeLocally(java.nio.file.Paths.get(file.toUri()), data);
-            return;
-        }
-        FileSystem fs = fileSystem(file, conf);
-        Path tmp = org.taskscale.fs.AtomicWrites.temporary(file);
-        try (OutputStream out = fs.create(tmp, true)) {
-            out.write(data);
-        }
-        if (fs.exists(file)) {
-            // a retried task (speculation, executor loss) wrote the same bytes before: keep the first copy
-            fs.delete(tmp, false);
-            return;
-        }
-        if (!fs.rename(tmp, file)) {
-            fs.delete(tmp, false);
-            if (!fs.exists(file)) {
-                throw new IOException("Could not rename " + tmp + " to " + file + ".");
-            }
-        }
-    }
-
-    /**
-     * {@link #writeAtomically} on the local filesystem through java.nio: Hadoop's local filesystem runs
-     * {@code chmod} in a child process for every file it creates (without Hadoop's native library), which cost
-     * more than writing the file.
-     */
-    private static void writeLocally(java.nio.file.Path file, byte[] data) throws IOException {
-        java.nio.file.Path tmp = file.resolveSibling("_tmp." + file.getFileName() + "." + UUID.randomUUID());
-        java.nio.file.Files.write(tmp, data);
-        if (java.nio.file.Files.exists(file)) {
-            java.nio.file.Files.delete(tmp);  // a retried task wrote the same bytes before: keep the first copy
-            return;
-        }
-        try {
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            java.nio.file.Files.deleteIfExists(tmp);
-            if (!java.nio.file.Files.exists(file)) {
-                throw new IOException("Could not rename " + tmp + " to " + file + ": " + e.getMessage(), e);
-            }
-        }
     }
 }

@@ -24,6 +24,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.fs.AtomicWrites;
 import scala.Tuple2;
 
 /**
@@ -133,9 +134,9 @@ public final class PrepJob {
                 counts, mean, "train", "valid", sha256(keys),
                 summaries.stream().filter(s -> s.valid() && s.reason() == null).map(Summary::path).sorted().toList(),
                 TaskscaleConfig.render(config, false));
-        BatchWriter.writeAtomically(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
-        BatchWriter.writeAtomically(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
-        BatchWriter.writeAtomically(new Path(outDir, "config.conf"),
+        AtomicWrites.writeOnce(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
+        AtomicWrites.writeOnce(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
+        AtomicWrites.writeOnce(new Path(outDir, "config.conf"),
                 TaskscaleConfig.render(config, false).getBytes(StandardCharsets.UTF_8), hconf);
         out.printf(Locale.ROOT, "prep: done: %d inputs = %d accepted + %d rejected; %d patches in %d train and %d valid"
                         + " files; rejects in %s%n", counts.get("inputs"), counts.get("accepted"), counts.get("rejected"),
@@ -273,7 +274,7 @@ public final class PrepJob {
                     channelSums.add(made.channelSums(0, channels, nhwc));
                     values.add(made.entries().get(0).length() / channels);
                     Path file = new Path(dirName, String.format(Locale.ROOT, "batch-%06d.bin", batch._1()));
-                    BatchWriter.writeAtomically(file, BatchWriter.bytes(made), fromMap(confMap.value()));
+                    AtomicWrites.writeOnce(file, BatchWriter.bytes(made), fromMap(confMap.value()));
                     written.add(1);
                 });
         long files = written.value();

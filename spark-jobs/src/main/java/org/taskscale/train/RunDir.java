@@ -34,7 +34,7 @@ final class RunDir {
     RunDir(String dir, Configuration conf, ModelFile.Info info) throws IOException {
         this.info = info;
         Path p = new Path(dir);
-        this.fs = org.taskscale.prep.BatchWriter.fileSystem(p, conf);
+        this.fs = AtomicWrites.fileSystem(p, conf);
         this.root = fs.makeQualified(p);
         fs.mkdirs(checkpoints());
     }
