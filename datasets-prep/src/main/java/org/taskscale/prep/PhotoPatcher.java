@@ -11,9 +11,10 @@ import org.taskscale.image.ImageReadException;
 
 /**
  * One photo in, its augmented 8-bit RGB source patches out (or the reason it was refused). The photo is decoded
- * once, optionally resized once (the seed's random rescale), and every patch is cropped, rotated and flipped
- * from it. All randomness comes from the global seed and the photo's path, so the patches do not depend on
- * which executor or partition handles the photo, or on the order photos are listed in.
+ * once, optionally resized (the seed's random rescale: once, or once per {@code rescale-draws} draw, each draw
+ * giving its share of the patches), and every patch is cropped, rotated and flipped from it. All randomness
+ * comes from the global seed and the photo's path, so the patches do not depend on which executor or partition
+ * handles the photo, or on the order photos are listed in.
  */
 public final class PhotoPatcher implements Serializable {
     /** An augmented source patch: 3 x size x size bytes (CHW) and its sort key and JPEG quality. */
@@ -95,28 +96,46 @@ public final class PhotoPatcher implements Serializable {
         }
         long photoSeed = Hashing.combine(cfg.seed(), Hashing.of(key));
         SplittableRandom rng = new SplittableRandom(photoSeed);
-        if (cfg.rescaleProbability() > 0 && rng.nextDouble() < cfg.rescaleProbability()) {
-            double f = cfg.rescaleFactors().get(rng.nextInt(cfg.rescaleFactors().size()));
-            if (Math.ceil(f * img.height()) >= p && Math.ceil(f * img.width()) >= p) {
-                img = Bicubic.resize(img, f).quantized8();
-            }
-        }
         List<SourcePatch> out = new ArrayList<>();
-        if (cfg.patchesPerImage() > 0) {
-            for (int i = 0; i < cfg.patchesPerImage(); i++) {
-                int y = rng.nextInt(img.height() - p + 1);
-                int x = rng.nextInt(img.width() - p + 1);
-                out.add(cut(img, y, x, i, photoSeed, rng, path, valid));
+        int n = cfg.patchesPerImage();
+        if (n > 0) {
+            // draw d cuts patches [d n / draws, (d + 1) n / draws) from its own rescaled copy; one draw (the
+            // default) takes the random numbers in the order it always did
+            int draws = Math.min(cfg.rescaleDraws(), n);
+            for (int d = 0; d < draws; d++) {
+                Image scaled = rescaled(img, rng);
+                for (int i = (int) ((long) d * n / draws); i < (long) (d + 1) * n / draws; i++) {
+                    int y = rng.nextInt(scaled.height() - p + 1);
+                    int x = rng.nextInt(scaled.width() - p + 1);
+                    out.add(cut(scaled, y, x, i, photoSeed, rng, path, valid));
+                }
             }
         } else {
+            Image scaled = rescaled(img, rng);
             int i = 0;
-            for (int y = 0; y + p <= img.height(); y += p) {
-                for (int x = 0; x + p <= img.width(); x += p) {
-                    out.add(cut(img, y, x, i++, photoSeed, rng, path, valid));
+            for (int y = 0; y + p <= scaled.height(); y += p) {
+                for (int x = 0; x + p <= scaled.width(); x += p) {
+                    out.add(cut(scaled, y, x, i++, photoSeed, rng, path, valid));
                 }
             }
         }
         return new Outcome(path, valid, out, null, null);
+    }
+
+    /**
+     * The seed's random rescale: with probability {@code rescale-probability} the photo resized (MATLAB bicubic,
+     * rounded to 8 bits) by a factor drawn from {@code rescale-factors}, unless that would make it smaller than
+     * a patch; otherwise the photo itself.
+     */
+    private Image rescaled(Image img, SplittableRandom rng) {
+        int p = cfg.patchSize();
+        if (cfg.rescaleProbability() > 0 && rng.nextDouble() < cfg.rescaleProbability()) {
+            double f = cfg.rescaleFactors().get(rng.nextInt(cfg.rescaleFactors().size()));
+            if (Math.ceil(f * img.height()) >= p && Math.ceil(f * img.width()) >= p) {
+                return Bicubic.resize(img, f).quantized8();
+            }
+        }
+        return img;
     }
 
     private SourcePatch cut(Image img, int y, int x, int index, long photoSeed, SplittableRandom rng, String path,

@@ -12,8 +12,9 @@ import org.taskscale.config.ConfigException;
  */
 public record PrepConfig(List<String> inputs, String listFile, String output, boolean overwrite, PrepTask task,
                          int scale, int colors, int jpegQuality, int jpegQualityMax, int patchSize,
-                         int patchesPerImage, double rescaleProbability, List<Double> rescaleFactors, boolean rotate,
-                         boolean flip, boolean channelShuffle, double colorCast, int minibatch, double validFraction, CNN2DFormat layout,
+                         int patchesPerImage, double rescaleProbability, List<Double> rescaleFactors, int rescaleDraws,
+                         boolean rotate, boolean flip, boolean channelShuffle, double colorCast, int minibatch,
+                         double validFraction, CNN2DFormat layout,
                          List<String> extensions, int partitions, long seed, long maxPixels)
         implements java.io.Serializable {
     public static final String PATH = "taskscale.prep";
@@ -34,6 +35,7 @@ public record PrepConfig(List<String> inputs, String listFile, String output, bo
                 rescaleProbability);
         check(!rescaleFactors.isEmpty() || rescaleProbability == 0, "rescale-factors", "non-empty when"
                 + " rescale-probability > 0", rescaleFactors);
+        check(rescaleDraws >= 1, "rescale-draws", "a positive integer", rescaleDraws);
         for (double f : rescaleFactors) {
             check(f > 0 && f <= 4, "rescale-factors", "numbers in (0, 4]", rescaleFactors);
         }
@@ -61,6 +63,7 @@ public record PrepConfig(List<String> inputs, String listFile, String output, bo
                 p.getBoolean("overwrite"), PrepTask.parse(p.getString("task")), p.getInt("scale"), p.getInt("colors"),
                 p.getInt("jpeg-quality"), p.getInt("jpeg-quality-max"), p.getInt("patch-size"),
                 p.getInt("patches-per-image"), p.getDouble("rescale-probability"), p.getDoubleList("rescale-factors"),
+                p.getInt("rescale-draws"),
                 p.getBoolean("rotate"), p.getBoolean("flip"), p.getBoolean("channel-shuffle"), p.getDouble("color-cast"),
                 p.getInt("minibatch"), p.getDouble("valid-fraction"),
                 CNN2DFormat.valueOf(layout), p.getStringList("extensions"), p.getInt("partitions"), p.getLong("seed"),

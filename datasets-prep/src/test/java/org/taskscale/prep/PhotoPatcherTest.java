@@ -12,7 +12,7 @@ import org.taskscale.config.TaskscaleConfig;
 
 /**
  * Patch cutting: the eight rotations and flips against a plain rotate-then-mirror of the window, colour
- * augmentation of training patches only, and nothing drawn when it is off.
+ * augmentation of training patches only, and nothing drawn when it is off; several rescale draws per photo.
  */
 class PhotoPatcherTest {
     static PrepConfig config(Map<String, String> more) {
@@ -106,5 +106,57 @@ class PhotoPatcherTest {
         for (int k = 0; k < plain.patches().size(); k++) {
             assertArrayEquals(plain.patches().get(k).rgb(), valid.patches().get(k).rgb());
         }
+    }
+
+    /** A 256x256 photo of uniform noise, PNG: enlarged 3x it is several times smoother. */
+    static byte[] noisePhoto() throws Exception {
+        java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(256, 256,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random r = new java.util.Random(5);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                im.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(im, "png", out);
+        return out.toByteArray();
+    }
+
+    /** Mean absolute difference of horizontal neighbours in a patch (its roughness). */
+    static double roughness(PhotoPatcher.SourcePatch p) {
+        int s = p.size();
+        double sum = 0;
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < s; y++) {
+                for (int x = 1; x < s; x++) {
+                    int i = (c * s + y) * s + x;
+                    sum += Math.abs((p.rgb()[i] & 0xff) - (p.rgb()[i - 1] & 0xff));
+                }
+            }
+        }
+        return sum / (3.0 * s * (s - 1));
+    }
+
+    @Test
+    void severalRescaleDrawsShowEachPhotoAtSeveralScales() throws Exception {
+        Map<String, String> scaled = Map.of("taskscale.prep.rescale-probability", "1",
+                "taskscale.prep.rescale-factors", "[1.0, 3.0]");
+        Map<String, String> eight = new java.util.HashMap<>(scaled);
+        eight.put("taskscale.prep.rescale-draws", "8");
+        byte[] photo = noisePhoto();
+        java.util.List<PhotoPatcher.SourcePatch> one = new PhotoPatcher(config(scaled)).patch("n.png", photo, false)
+                .patches();
+        java.util.List<PhotoPatcher.SourcePatch> many = new PhotoPatcher(config(eight)).patch("n.png", photo, false)
+                .patches();
+        assertEquals(8, one.size());
+        assertEquals(8, many.size());
+        double[] r1 = one.stream().mapToDouble(PhotoPatcherTest::roughness).sorted().toArray();
+        double[] r8 = many.stream().mapToDouble(PhotoPatcherTest::roughness).sorted().toArray();
+        // one draw: every patch from the same copy; eight: from copies at both scales (3x is several times smoother)
+        assertTrue(r1[7] / r1[0] < 1.3, "one draw gives patches of one scale: " + java.util.Arrays.toString(r1));
+        assertTrue(r8[7] / r8[0] > 2.5, "eight draws give patches of both scales: " + java.util.Arrays.toString(r8));
+        // the first draw takes its random numbers as a single draw does: the same first patch
+        assertArrayEquals(one.get(0).rgb(), many.get(0).rgb());
     }
 }
