@@ -42,11 +42,8 @@ public final class AtomicWrites {
 
     /** Writes what {@code body} writes through a temporary sibling, then renames it over {@code file}. */
     public static void replace(FileSystem fs, Path file, Body body) throws IOException {
-        Path tmp = temporary(file);
+        Path tmp = writeTemporary(fs, file, body);
         try {
-            try (OutputStream out = fs.create(tmp, true)) {
-                body.writeTo(out);
-            }
             if (fs.exists(file)) {
                 fs.delete(file, false);
             }
@@ -54,7 +51,7 @@ public final class AtomicWrites {
                 throw new IOException("Could not rename " + tmp + " to " + file + ".");
             }
         } catch (IOException | RuntimeException e) {
-            fs.delete(tmp, false);  // no half-written leftovers beside the file
+            fs.delete(tmp, false);  // no leftover beside the file
             throw e;
         }
     }
@@ -69,10 +66,7 @@ public final class AtomicWrites {
             return;
         }
         FileSystem fs = fileSystem(file, conf);
-        Path tmp = temporary(file);
-        try (OutputStream out = fs.create(tmp, true)) {
-            out.write(data);
-        }
+        Path tmp = writeTemporary(fs, file, out -> out.write(data));
         if (fs.exists(file)) {
             fs.delete(tmp, false);
             return;
@@ -105,6 +99,18 @@ public final class AtomicWrites {
                 throw new IOException("Could not rename " + tmp + " to " + file + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Writes what {@code body} writes to a new temporary sibling of {@code file}; deleted again if that fails. */
+    private static Path writeTemporary(FileSystem fs, Path file, Body body) throws IOException {
+        Path tmp = temporary(file);
+        try (OutputStream out = fs.create(tmp, true)) {
+            body.writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            fs.delete(tmp, false);  // no half-written leftovers beside the file
+            throw e;
+        }
+        return tmp;
     }
 
     /** A unique temporary sibling of {@code file}. */

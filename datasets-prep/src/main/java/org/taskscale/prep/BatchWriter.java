@@ -18,8 +18,9 @@ import org.taskscale.image.ImageEncoder;
 
 /**
  * Turns an ordered minibatch of source patches into the task's examples and the bytes of one DL4J
- * {@link MultiDataSet} file (the prep job writes them with {@code AtomicWrites.writeOnce}). Arrays of 8-bit levels are stored as UINT8 (value x 255): a quarter of the bytes to write, store and
- * read; {@link PrepData} loads a file back in network units (what training's fitPaths loader does).
+ * {@link MultiDataSet} file (the prep job writes them with {@code AtomicWrites.writeOnce}). Arrays of 8-bit
+ * levels are stored as UINT8 (value x 255): a quarter of the bytes to write, store and read; {@link PrepData}
+ * loads a file back in network units (what training's fitPaths loader does).
  *
  * <p>The bytes are exactly what {@link MultiDataSet#save} writes (a test holds them equal), produced in bulk:
  * ND4J writes a buffer one element at a time through a {@code DataOutputStream}, which made serialisation the
