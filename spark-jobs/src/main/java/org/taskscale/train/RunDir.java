@@ -20,8 +20,11 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * A run directory on any Hadoop filesystem: {@code config.conf}, {@code checkpoints/iter-N.zip} + {@code .json}
- * (the JSON is written after the model, so it marks a complete checkpoint), {@code metrics.csv} and
- * {@code model.zip} (the best model so far). Every file is written under a temporary name, then renamed.
+ * (the JSON is written after the model, so it is the completion record: a checkpoint counts only with it),
+ * {@code metrics.csv} and {@code model.zip} (the best model so far). Every file is published by
+ * {@link AtomicWrites#replace} (flushed temporary, renamed over the old file), so a kill at any moment leaves each
+ * file whole. Opening the directory removes what a killed writer left: temporaries, and checkpoint models whose
+ * completion record was never written (or whose record a prune had already deleted).
  */
 final class RunDir {
     /** A checkpoint that loaded: the network with its updater state, and the training state. */
@@ -37,6 +40,26 @@ final class RunDir {
         this.fs = AtomicWrites.fileSystem(p, conf);
         this.root = fs.makeQualified(p);
         fs.mkdirs(checkpoints());
+        this.removed = AtomicWrites.removeTemporaries(fs, root) + AtomicWrites.removeTemporaries(fs, checkpoints())
+                + removeIncompleteCheckpoints();
+    }
+
+    private final int removed;
+
+    /** How many leftovers of an interrupted write opening the directory removed. */
+    int removedLeftovers() {
+        return removed;
+    }
+
+    private int removeIncompleteCheckpoints() throws IOException {
+        int n = 0;
+        for (FileStatus st : fs.listStatus(checkpoints(), p -> p.getName().matches("iter-\\d+\\.zip"))) {
+            Path json = new Path(checkpoints(), st.getPath().getName().replace(".zip", ".json"));
+            if (!fs.exists(json) && fs.delete(st.getPath(), false)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     Path root() {
@@ -104,7 +127,7 @@ final class RunDir {
                 }
                 ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), true);
                 return new Loaded(name, net, state);
-            } catch (Exception | OutOfMemoryError e) {
+            } catch (Exception e) {
                 out.printf("train: checkpoint %s cannot be loaded (%s): skipped%n", new Path(checkpoints(), name),
                         e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 out.flush();
@@ -113,7 +136,10 @@ final class RunDir {
         return null;
     }
 
-    /** Deletes all but the newest {@code keep} checkpoints. */
+    /**
+     * Deletes all but the newest {@code keep} checkpoints: the completion record first, so that a kill between the
+     * two deletes leaves a model without a record, which is not counted and is removed at the next start.
+     */
     void prune(int keep) throws IOException {
         List<String> names = new ArrayList<>(names());
         for (String old : names.subList(Math.min(keep, names.size()), names.size())) {
@@ -122,7 +148,8 @@ final class RunDir {
         }
     }
 
+    /** Whether the directory holds a complete checkpoint (a completion record). */
     boolean hasCheckpoints() throws IOException {
-        return fs.exists(checkpoints()) && fs.listStatus(checkpoints()).length > 0;
+        return !names().isEmpty();
     }
 }

@@ -27,6 +27,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.fs.OutputGuard;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelFile;
@@ -64,6 +65,11 @@ public final class TrainJob {
         ModelConfig m = ModelConfig.from(config);
         Architecture arch = ModelRegistry.get(m.name());
         Configuration conf = sc != null ? sc.hadoopConfiguration() : new Configuration();
+        List<OutputGuard.Input> read = new ArrayList<>(List.of(new OutputGuard.Input(t.data(), TrainConfig.PATH + ".data")));
+        if (opts.load() != null) {
+            read.add(new OutputGuard.Input(opts.load(), "--load"));
+        }
+        OutputGuard.check("The run directory (" + TrainConfig.PATH + ".runs-root and .experiment)", t.runDir(), read, conf);
         Path data = new Path(t.data());
         FileSystem dfs = data.getFileSystem(conf);
         Manifest manifest = readManifest(dfs, data);
@@ -77,6 +83,10 @@ public final class TrainJob {
             valid = valid.subList(0, t.validBatches());
         }
         RunDir run = new RunDir(t.runDir(), conf, ModelFile.Info.of(m));
+        if (run.removedLeftovers() > 0) {
+            out.printf(Locale.ROOT, "train: removed %d file(s) that an interrupted write left in %s%n",
+                    run.removedLeftovers(), run.root());
+        }
         String hash = hash(config.getConfig("taskscale.model").root().render(com.typesafe.config.ConfigRenderOptions.concise())
                 + manifest.inputListSha256());
         ComputationGraph net;
@@ -123,11 +133,9 @@ public final class TrainJob {
             return state.validated(r);
         }
         run.writeString("config.conf", TaskscaleConfig.render(config, false));
-        List<String> metrics = new ArrayList<>();
+        // the rows written up to the checkpoint this run starts from; later ones are about to be trained again
         String old = run.readString("metrics.csv");
-        if (old != null) {
-            metrics.addAll(old.lines().skip(1).toList());
-        }
+        List<String> metrics = state.metricsUpTo(old == null ? List.of() : old.lines().skip(1).toList());
         out.printf(Locale.ROOT, "train: %d training and %d validation batch files of %d (%s, patch %d), mode %s%n",
                 train.size(), valid.size(), manifest.minibatch(), manifest.task(), manifest.patchSize(), t.mode());
         out.flush();
@@ -228,10 +236,14 @@ public final class TrainJob {
         return next;
     }
 
+    /**
+     * Writes metrics.csv, then the checkpoint that records how many of its rows it covers: a kill between the two
+     * leaves rows that the resumed run cuts off and writes again.
+     */
     private static void checkpoint(RunDir run, ComputationGraph net, TrainState state, List<String> metrics,
                                    TrainConfig t, PrintWriter out) throws IOException {
         run.writeString("metrics.csv", METRICS_HEADER + "\n" + String.join("\n", metrics) + (metrics.isEmpty() ? "" : "\n"));
-        String name = run.save(net, state);
+        String name = run.save(net, state.withMetricsRows(metrics.size()));
         run.prune(t.keep());
         out.printf(Locale.ROOT, "train: checkpoint %s%n", name);
         out.flush();
