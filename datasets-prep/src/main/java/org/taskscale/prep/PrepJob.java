@@ -25,6 +25,8 @@ import org.apache.spark.util.LongAccumulator;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.fs.AtomicWrites;
+import org.taskscale.fs.Csv;
+import org.taskscale.fs.OutputGuard;
 import scala.Tuple2;
 
 /**
@@ -52,6 +54,9 @@ public final class PrepJob {
             inputs = List.of(java.nio.file.Path.of(home, "datasets-prep", "samples").toUri().toString());
         }
         Configuration hconf = jsc.hadoopConfiguration();
+        List<OutputGuard.Input> read = new ArrayList<>(OutputGuard.inputs(PrepConfig.PATH + ".inputs", inputs));
+        read.add(new OutputGuard.Input(cfg.listFile(), PrepConfig.PATH + ".list-file"));
+        OutputGuard.check(PrepConfig.PATH + ".output", cfg.output(), read, hconf);
         Path outDir = new Path(cfg.output());
         FileSystem outFs = outDir.getFileSystem(hconf);
         outDir = outFs.makeQualified(outDir);
@@ -188,6 +193,16 @@ public final class PrepJob {
                 .toList();
     }
 
+    /**
+     * Marks a directory as a prep output from the moment the job starts writing it, so that {@code --overwrite}
+     * recognises one that a killed run left without its manifest.
+     */
+    static final String MARKER = "_taskscale-prep";
+
+    /**
+     * An empty or new output directory, marked as ours. An existing one with files is replaced only with
+     * {@code overwrite}, and only when it is a prep output that holds nothing prep did not write.
+     */
     private static void prepareOutput(FileSystem fs, Path dir, boolean overwrite) throws IOException {
         if (fs.exists(dir)) {
             if (fs.getFileStatus(dir).isFile()) {
@@ -198,31 +213,58 @@ public final class PrepJob {
                     throw new ConfigException("taskscale.prep.output: " + dir + " already holds files; pass --overwrite"
                             + " (taskscale.prep.overwrite = true) to replace them.");
                 }
+                String foreign = foreignEntry(fs, dir);
+                if (foreign != null) {
+                    throw new ConfigException("taskscale.prep.output: --overwrite deletes only an earlier prep output, and "
+                            + dir + " " + foreign + "; remove it yourself or choose another output.");
+                }
                 fs.delete(dir, true);
             }
         }
         fs.mkdirs(dir);
+        AtomicWrites.replace(AtomicWrites.fileSystem(dir, fs.getConf()), new Path(dir, MARKER),
+                "a prep output of taskscale: --overwrite may replace this folder\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Why {@code dir} is not wholly a prep output (a sentence fragment), or null when it is: it carries the marker
+     * or a prep manifest, and every entry is one prep writes.
+     */
+    static String foreignEntry(FileSystem fs, Path dir) throws IOException {
+        boolean ours = fs.exists(new Path(dir, MARKER));
+        Path manifest = new Path(dir, Manifest.FILE);
+        if (!ours && fs.exists(manifest)) {
+            try (InputStream in = fs.open(manifest)) {
+                Manifest.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                ours = true;
+            } catch (IOException | RuntimeException e) {
+                return "has a manifest.json that is not a prep manifest (" + e.getMessage() + ")";
+            }
+        }
+        if (!ours) {
+            return "has neither a prep manifest nor the " + MARKER + " marker, so it is not a prep output";
+        }
+        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+            String name = st.getPath().getName();
+            if (st.isDirectory() && (name.equals("train") || name.equals("valid"))) {
+                for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(st.getPath())) {
+                    String n = f.getPath().getName();
+                    if (!f.isFile() || !(n.matches("batch-\\d+\\.bin") || AtomicWrites.isTemporary(n))) {
+                        return "holds " + f.getPath() + ", which prep did not write";
+                    }
+                }
+            } else if (!st.isFile() || !(List.of(Manifest.FILE, "rejects.csv", "config.conf", MARKER).contains(name)
+                    || AtomicWrites.isTemporary(name))) {
+                return "holds " + st.getPath() + ", which prep did not write";
+            }
+        }
+        return null;
     }
 
     private static PhotoPatcher.Outcome readAndPatch(String path, String key, boolean valid, PhotoPatcher patcher,
                                                      Map<String, String> conf) {
-        byte[] bytes;
-        try {
-            Path p = new Path(path);
-            FileSystem fs = p.getFileSystem(fromMap(conf));
-            long len = fs.getFileStatus(p).getLen();
-            if (len > Integer.MAX_VALUE - 16) {
-                return new PhotoPatcher.Outcome(path, valid, List.of(), "too_many_pixels", "the file is " + len
-                        + " bytes, over 2 GiB");
-            }
-            try (InputStream in = fs.open(p)) {
-                bytes = in.readAllBytes();
-            }
-        } catch (IOException | RuntimeException e) {
-            return new PhotoPatcher.Outcome(path, valid, List.of(), "io_error",
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-        return patcher.patch(path, key, bytes, valid);
+        Path p = new Path(path);
+        return patcher.patch(path, key, () -> p.getFileSystem(fromMap(conf)).open(p), valid);
     }
 
     /**
@@ -286,14 +328,9 @@ public final class PrepJob {
     static String rejectsCsv(List<Summary> summaries) {
         StringBuilder sb = new StringBuilder("path,reason,detail\n");
         summaries.stream().filter(s -> s.reason() != null).sorted((a, b) -> a.path().compareTo(b.path()))
-                .forEach(s -> sb.append(csv(s.path())).append(',').append(s.reason()).append(',')
-                        .append(csv(s.detail() == null ? "" : s.detail())).append('\n'));
+                .forEach(s -> sb.append(Csv.field(s.path())).append(',').append(s.reason()).append(',')
+                        .append(Csv.field(s.detail() == null ? "" : s.detail())).append('\n'));
         return sb.toString();
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n")
-                ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s;
     }
 
     private static String sha256(List<String> photos) {

@@ -174,4 +174,46 @@ class PrepJobTest {
                 () -> PrepConfig.from(config(in, out, Map.of("taskscale.prep.task", "deblur"))));
         assertTrue(task.getMessage().contains("deblur") && task.getMessage().contains("color-embed"), task.getMessage());
     }
+
+    @Test
+    void overwriteNeverDeletesPhotosOrFoldersPrepDidNotWrite() throws Exception {
+        Path in = dir.resolve("photos");
+        Files.createDirectories(in.resolve("sub"));
+        Files.copy(Corpus.SAMPLES.resolve("astronaut.png"), in.resolve("sub/a.png"));
+        Map<String, String> overwrite = Map.of("taskscale.prep.overwrite", "true");
+        // the output is the input, a folder above it, or one inside it: refused before anything is touched
+        for (Path out : List.of(in, dir, in.resolve("sub"), in.resolve("sub/prep"))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> run(config(in, out, overwrite), "local[1]"));
+            assertTrue(e.getMessage().contains(out.toUri().getPath().replaceAll("/$", ""))
+                    && e.getMessage().contains("photos") && e.getMessage().contains("taskscale.prep.inputs"), e.getMessage());
+            assertTrue(Files.isRegularFile(in.resolve("sub/a.png")), "the photo is still there");
+        }
+        // the same through a symbolic link to the photos
+        Path link = Files.createSymbolicLink(dir.resolve("link"), in);
+        assertThrows(ConfigException.class, () -> run(config(link, in, overwrite), "local[1]"));
+        assertTrue(Files.isRegularFile(in.resolve("sub/a.png")));
+        // an existing folder that prep did not write is never deleted
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("notes.txt"), "mine");
+        ConfigException e = assertThrows(ConfigException.class, () -> run(config(in, other, overwrite), "local[1]"));
+        assertTrue(e.getMessage().contains("not a prep output"), e.getMessage());
+        assertEquals("mine", Files.readString(other.resolve("notes.txt")));
+        // a prep output is replaced; one where the user put a file of their own is not
+        Path out = dir.resolve("out");
+        run(config(in, out, Map.of()), "local[1]");
+        assertTrue(Files.exists(out.resolve(PrepJob.MARKER)));
+        run(config(in, out, overwrite), "local[1]");
+        Files.writeString(out.resolve("train/keep.txt"), "mine");
+        e = assertThrows(ConfigException.class, () -> run(config(in, out, overwrite), "local[1]"));
+        assertTrue(e.getMessage().contains("keep.txt"), e.getMessage());
+        assertEquals("mine", Files.readString(out.resolve("train/keep.txt")));
+        // an output written before the marker existed is recognised by its manifest; a killed run's by the marker
+        Files.delete(out.resolve("train/keep.txt"));
+        Files.delete(out.resolve(PrepJob.MARKER));
+        run(config(in, out, overwrite), "local[1]");
+        Files.delete(out.resolve(Manifest.FILE));
+        run(config(in, out, overwrite), "local[1]");
+        assertTrue(Files.exists(out.resolve(Manifest.FILE)));
+    }
 }

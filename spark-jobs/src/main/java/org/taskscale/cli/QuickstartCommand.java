@@ -33,12 +33,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code taskscale quickstart}: the whole product on the bundled photos with embedded defaults
  * ({@code quickstart.conf} beside this class): prep on Spark, training of the x2 task-aware rescaler for a fixed
  * budget, evaluation of the best model on the validation photos (whole images) against bicubic, and the report.
- * Writes {@code runs/quickstart/{model.zip, eval.json, eval.csv, report.html}} and prints the report's path.
+ * Writes {@code runs/quickstart/{model.zip, eval/eval.json, eval/eval.csv, eval/report.html}} and prints the report's path.
  * Starts over each time (its own prep output and run directory are replaced).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Prep, train (x2 task-aware rescaler, fixed budget), evaluate against bicubic and report, on the"
-                + " bundled photos: writes runs/quickstart/{model.zip,eval.json,report.html}.")
+                + " bundled photos: writes runs/quickstart/{model.zip,eval/eval.json,report.html}.")
 public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--minutes", description = "Training budget in minutes (taskscale.train.minutes; default 9).")
     Double minutes;
@@ -79,6 +79,12 @@ public final class QuickstartCommand implements Callable<Integer> {
         org.apache.hadoop.fs.Path runDir = new org.apache.hadoop.fs.Path(run);
         FileSystem runFs = runDir.getFileSystem(new org.apache.hadoop.conf.Configuration());
         if (runFs.exists(runDir)) {
+            String foreign = foreignEntry(runFs, runDir);
+            if (foreign != null) {
+                throw new UserException("The quickstart starts over by removing its run directory " + runDir + ", but it "
+                        + foreign + ", which a quickstart does not write; move it away or choose another"
+                        + " taskscale.train.experiment.");
+            }
             out.printf("quickstart: starting over: removing the previous %s%n", runDir);
             runFs.delete(runDir, true);
         }
@@ -113,6 +119,21 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** What a quickstart run directory holds: the training run's files and the evaluation's folder. */
+    private static final List<String> RUN_FILES = List.of("config.conf", "metrics.csv", "model.zip", "checkpoints",
+            "export", "eval", "eval.json", "eval.csv", "report.html");
+
+    /** "holds PATH" for the first entry of {@code dir} that a quickstart did not write, or null. */
+    private static String foreignEntry(FileSystem fs, org.apache.hadoop.fs.Path dir) throws java.io.IOException {
+        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+            String name = st.getPath().getName();
+            if (!RUN_FILES.contains(name) && !org.taskscale.fs.AtomicWrites.isTemporary(name)) {
+                return "holds " + st.getPath();
+            }
+        }
+        return null;
     }
 
     private static String budget(TrainConfig t) {
