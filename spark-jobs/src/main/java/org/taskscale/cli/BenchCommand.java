@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class, BenchPrepCommand.class,
-            BenchSparkCommand.class})
+            BenchSparkCommand.class, BenchFaultsCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,69 @@
+package org.taskscale.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.train.FaultDrill;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code taskscale bench faults}: the fault-injection harness ({@link FaultDrill}) on the bundled photos, with the
+ * run directories on the local filesystem or any Hadoop filesystem ({@code --runs-root hdfs://...}).
+ */
+@Command(name = "faults", mixinStandardHelpOptions = true,
+        description = "Kill training (SIGKILL) at random moments, many inside its writes, resume after each, and check"
+                + " that no file is partial, metrics.csv never repeats an iteration and the final model equals an"
+                + " uninterrupted run's. Prints kills, kills inside a write, resumes and mismatches; exit 1 on a failure.")
+final class BenchFaultsCommand implements Callable<Integer> {
+    @Option(names = "--kills", defaultValue = "20", description = "SIGKILLs to deliver. Default: ${DEFAULT-VALUE}.")
+    int kills;
+
+    @Option(names = "--runs-root", description = "Where the two run directories go (local path, hdfs://, s3a://);"
+            + " default: a temporary folder, removed afterwards. A new folder faults-<time> is made inside it.")
+    String runsRoot;
+
+    @Option(names = "--write-delay", defaultValue = "150", description = "Milliseconds every write of the drilled"
+            + " training pauses half-way, so that kills land inside writes. Default: ${DEFAULT-VALUE}.")
+    int writeDelay;
+
+    @Option(names = "--epochs", defaultValue = "4", description = "Training budget of both runs. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the kill moments. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (kills < 1 || writeDelay < 0 || epochs < 1) {
+            throw new UserException("--kills and --epochs must be at least 1 and --write-delay at least 0, not " + kills
+                    + ", " + epochs + " and " + writeDelay + ".");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path tmp = Files.createTempDirectory("taskscale-bench-faults");
+        Path home = Path.of(System.getProperty("taskscale.home", "."));
+        try {
+            try (JavaSparkContext sc = SparkContexts.create(TaskscaleConfig.load(null, Map.of()), "local[2]")) {
+                FaultDrill.prep(sc, home.resolve("datasets-prep/samples"), tmp.resolve("prep"));
+            }
+            String root = runsRoot == null ? tmp.resolve("runs").toUri().toString()
+                    : runsRoot.replaceAll("/+$", "") + "/faults-" + System.currentTimeMillis();
+            out.printf("faults: run directories under %s%n", root);
+            FaultDrill.Report r = FaultDrill.run(new FaultDrill.Options(tmp.resolve("prep").toUri().toString(), root, kills,
+                    seed, writeDelay, epochs), new Configuration(), out);
+            return r.passed() ? 0 : 1;
+        } finally {
+            BenchPrepCommand.deleteTree(tmp);
+        }
+    }
+}
