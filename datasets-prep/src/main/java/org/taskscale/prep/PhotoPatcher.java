@@ -77,6 +77,20 @@ public final class PhotoPatcher implements Serializable {
     }
 
     /**
+     * Reads the photo at {@code path} (its header first, where the pixel limit is checked, then the whole file) and
+     * cuts it as {@link #patch(String, String, byte[], boolean)} does.
+     */
+    public Outcome patch(String path, String key, ImageDecoder.Source source, boolean valid) {
+        byte[] bytes;
+        try {
+            bytes = new ImageDecoder(cfg.maxPixels()).readBytes(source, path);
+        } catch (ImageReadException e) {
+            return new Outcome(path, valid, List.of(), e.reason().name().toLowerCase(java.util.Locale.ROOT), e.detail());
+        }
+        return patch(path, key, bytes, valid);
+    }
+
+    /**
      * Decodes and cuts {@code bytes}, the content of {@code path}; the random choices follow the seed and the
      * photo's {@code key} (a validation photo if {@code valid}).
      */
@@ -86,7 +100,7 @@ public final class PhotoPatcher implements Serializable {
             img = new ImageDecoder(cfg.maxPixels()).decode(bytes, path).toRgb();
         } catch (ImageReadException e) {
             return new Outcome(path, valid, List.of(), e.reason().name().toLowerCase(java.util.Locale.ROOT), e.detail());
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
             return new Outcome(path, valid, List.of(), "corrupt", "decoder failed: " + e);
         }
         int p = cfg.patchSize();

@@ -70,7 +70,8 @@ public final class Examples {
             }
             case RESCALING -> {
                 Image h = hr.modCrop(d.scale());
-                yield new Example(units(h), List.of(units(Bicubic.resize(h, 1.0 / d.scale()).quantized8()), units(h)));
+                Planes whole = units(h);  // input and label are the same planes: one copy of a large photo, not two
+                yield new Example(whole, List.of(units(Bicubic.resize(h, 1.0 / d.scale()).quantized8()), whole));
             }
             case COLOR_EMBEDDING -> new Example(units(hr), List.of(plainLuma(hr), units(hr)));
         };

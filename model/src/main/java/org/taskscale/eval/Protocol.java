@@ -37,7 +37,11 @@ public final class Protocol {
      */
     public record Images(Image reference, Image result, Image baseline, Image preview) {}
 
-    /** The images of one example from its input, labels and the network's outputs (network units, CHW). */
+    /**
+     * The images of one example from its input, labels and the network's outputs (network units, CHW). Each
+     * whole-size image is allocated once (quantized as it is made), so that a large photo's evaluation holds few
+     * copies at a time.
+     */
     public static Images images(Task task, int scale, Planes input, List<Planes> labels, List<Planes> outputs) {
         int main = task.outputs().size() - 1;
         Image ref;
@@ -45,21 +49,21 @@ public final class Protocol {
         Image base;
         if (task == Task.COLORIZATION) {
             ref = lab(input, labels.get(main));
-            got = lab(input, outputs.get(main)).quantized8();
+            got = quantizeInPlace(lab(input, outputs.get(main)));
             Planes l = labels.get(main);
             base = lab(input, new Planes(2, l.height(), l.width(), new float[l.data().length]));
         } else {
             ref = image(labels.get(main));
-            got = image(outputs.get(main)).quantized8();
+            got = image8(outputs.get(main));
             base = switch (task) {
-                case RESCALING -> Bicubic.resize(Bicubic.resize(ref, 1.0 / scale).quantized8(), scale);
+                case RESCALING -> Bicubic.resize(quantizeInPlace(Bicubic.resize(ref, 1.0 / scale)), scale);
                 case SUPER_RESOLUTION -> Bicubic.resizeTo(image(input), ref.height(), ref.width());
                 case COLOR_EMBEDDING -> ColorSpaces.luma(ref).toRgb();
                 default -> image(input);
             };
         }
-        Image preview = task == Task.RESCALING ? image(outputs.get(0)).quantized8() : null;
-        return new Images(ref, got, base.quantized8(), preview);
+        Image preview = task == Task.RESCALING ? image8(outputs.get(0)) : null;
+        return new Images(ref, got, quantizeInPlace(base), preview);
     }
 
     /** Scores one example from its input, labels and the network's outputs (network units, CHW). */
@@ -67,17 +71,21 @@ public final class Protocol {
         return score(task, scale, labels, images(task, scale, input, labels, outputs));
     }
 
-    /** Scores the {@link #images} of one example. */
+    /** Scores the {@link #images} of one example; each image's Y plane is made once, shaved. */
     public static Scores score(Task task, int scale, List<Planes> labels, Images im) {
         int shave = shave(task, scale);
         double lr = Double.NaN;
         if (task == Task.RESCALING) {
             lr = Metrics.psnrY(image(labels.get(0)), im.preview(), 0);
         }
-        double psnrB = task == Task.JPEG_RESTORATION ? Metrics.psnrBY(im.reference(), im.result(), 0) : Double.NaN;
-        return new Scores(Metrics.psnrY(im.reference(), im.result(), shave), Metrics.ssimY(im.reference(), im.result(), shave),
-                Metrics.psnrY(im.reference(), im.baseline(), shave), Metrics.ssimY(im.reference(), im.baseline(), shave),
-                lr, psnrB);
+        Image ref = Metrics.shaved(ColorSpaces.luma(im.reference()), shave);
+        Image got = Metrics.shaved(ColorSpaces.luma(im.result()), shave);
+        double psnrB = task == Task.JPEG_RESTORATION ? Metrics.psnrBY(ref, got, 0) : Double.NaN;
+        double psnr = Metrics.psnr(ref, got, 0);
+        double ssim = Metrics.ssimY(ref, got, 0);
+        got = null;
+        Image base = Metrics.shaved(ColorSpaces.luma(im.baseline()), shave);
+        return new Scores(psnr, ssim, Metrics.psnr(ref, base, 0), Metrics.ssimY(ref, base, 0), lr, psnrB);
     }
 
     /** Network units to a 0..255 image (1 or 3 planes). */
@@ -87,6 +95,24 @@ public final class Protocol {
             d[k] = p.data()[k] * 255f;
         }
         return new Image(p.channels(), p.height(), p.width(), d);
+    }
+
+    /** Network units to a 0..255 image on the 8-bit grid ({@code image(p).quantized8()} in one allocation). */
+    static Image image8(Planes p) {
+        float[] d = new float[p.data().length];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = Image.quantize8(p.data()[k] * 255f);
+        }
+        return new Image(p.channels(), p.height(), p.width(), d);
+    }
+
+    /** Rounds a freshly made image onto the 8-bit grid in place ({@link Image#quantized8} without a copy). */
+    private static Image quantizeInPlace(Image img) {
+        float[] d = img.data();
+        for (int k = 0; k < d.length; k++) {
+            d[k] = Image.quantize8(d[k]);
+        }
+        return img;
     }
 
     /** L/100 and (a, b)/110 planes to an sRGB image. */

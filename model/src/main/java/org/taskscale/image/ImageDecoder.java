@@ -12,6 +12,8 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +36,8 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>Embedded ICC profiles are not applied to RGB or grey data: samples are taken as stored, as PIL,
  *       scikit-image and MATLAB read them, so that metrics agree with those tools. CMYK and YCCK JPEGs are
  *       converted to sRGB (through their profile when they have one).</li>
- *   <li>The pixel count is read from the header and checked against the limit before any pixel is decoded.</li>
+ *   <li>The pixel count is read from the header and checked against the limit before any pixel is decoded;
+ *       {@link #read} checks it on a stream, before the file is read whole.</li>
  * </ul>
  * Every failure is an {@link ImageReadException} naming the source and a {@link ImageReadException.Reason}.
  */
@@ -78,6 +81,73 @@ public final class ImageDecoder {
     public int[] probe(byte[] bytes, String source) throws ImageReadException {
         try (Opened o = open(bytes, source)) {
             return new int[] {o.width, o.height};
+        }
+    }
+
+    /** Opens a fresh stream over the same file each time it is called (a local or Hadoop file). */
+    @FunctionalInterface
+    public interface Source {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Width and height from the header, read from a stream: only as many bytes as the header takes are read, so a
+     * file whose header announces more pixels than the limit is refused before it is read whole.
+     */
+    public int[] probe(Source source, String name) throws ImageReadException {
+        try (InputStream raw = openStream(source, name)) {
+            PushbackInputStream in = new PushbackInputStream(raw, 1);
+            int first = in.read();
+            if (first < 0) {
+                throw new ImageReadException(name, ImageReadException.Reason.EMPTY, "is empty (0 bytes)");
+            }
+            in.unread(first);
+            try (Opened o = open(ImageIO.createImageInputStream(in), name)) {
+                return new int[] {o.width, o.height};
+            }
+        } catch (IOException e) {
+            if (e instanceof ImageReadException ire) {
+                throw ire;
+            }
+            throw new ImageReadException(name, ImageReadException.Reason.IO_ERROR, "cannot be read (" + describe(e) + ")", e);
+        }
+    }
+
+    /**
+     * Reads and decodes a file in two steps: its header from a stream (the pixel limit is checked there), then the
+     * whole file, at most {@link #maxBytes} of it.
+     */
+    public Image read(Source source, String name) throws ImageReadException {
+        return decode(readBytes(source, name), name);
+    }
+
+    /** The file's bytes, read whole only after its header passed the pixel limit, at most {@link #maxBytes}. */
+    public byte[] readBytes(Source source, String name) throws ImageReadException {
+        probe(source, name);
+        byte[] bytes;
+        try (InputStream in = openStream(source, name)) {
+            bytes = in.readNBytes(maxBytes() + 1);
+        } catch (IOException e) {
+            throw new ImageReadException(name, ImageReadException.Reason.IO_ERROR, "cannot be read (" + describe(e) + ")", e);
+        }
+        if (bytes.length > maxBytes()) {
+            throw new ImageReadException(name, ImageReadException.Reason.TOO_MANY_PIXELS, "is over " + maxBytes()
+                    + " bytes, more than an image within the limit of " + maxPixels + " pixels"
+                    + " (taskscale.image.max-pixels) takes; it was not decoded");
+        }
+        return bytes;
+    }
+
+    /** The largest file {@link #read} reads: 8 bytes a pixel (16-bit RGBA, uncompressed) plus 1 MiB of metadata. */
+    public int maxBytes() {
+        return (int) Math.min(Integer.MAX_VALUE - 16L, maxPixels * 8 + (1 << 20));
+    }
+
+    private static InputStream openStream(Source source, String name) throws ImageReadException {
+        try {
+            return source.open();
+        } catch (IOException e) {
+            throw new ImageReadException(name, ImageReadException.Reason.IO_ERROR, "cannot be read (" + describe(e) + ")", e);
         }
     }
 
@@ -138,6 +208,13 @@ public final class ImageDecoder {
             in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes));
         } catch (IOException e) {
             throw new ImageReadException(source, ImageReadException.Reason.IO_ERROR, describe(e), e);
+        }
+        return open(in, source);
+    }
+
+    private Opened open(ImageInputStream in, String source) throws ImageReadException {
+        if (in == null) {
+            throw new ImageReadException(source, ImageReadException.Reason.IO_ERROR, "cannot be opened as a stream");
         }
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {

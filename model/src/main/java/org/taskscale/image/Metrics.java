@@ -116,7 +116,12 @@ public final class Metrics {
         return w;
     }
 
-    /** Mean SSIM of two planes (8-bit scale) over the valid region of the 11x11 Gaussian window. */
+    /**
+     * Mean SSIM of two planes (8-bit scale) over the valid region of the 11x11 Gaussian window. Streams over the
+     * rows: the five horizontally filtered quantities of the last 11 rows are kept in a ring, so memory is
+     * O(11 x width) whatever the image size; the sums are taken in the order of the two-pass separable filter
+     * (rows, then columns), so the result does not depend on the streaming.
+     */
     static double ssim(float[] x, float[] y, int h, int w) {
         int k = 2 * SSIM_RADIUS + 1;
         if (h < k || w < k) {
@@ -124,67 +129,76 @@ public final class Metrics {
         }
         int vh = h - k + 1;
         int vw = w - k + 1;
-        int n = h * w;
-        double[] xx = new double[n];
-        double[] yy = new double[n];
-        double[] xy = new double[n];
-        double[] xd = new double[n];
-        double[] yd = new double[n];
-        for (int i = 0; i < n; i++) {
-            xd[i] = x[i];
-            yd[i] = y[i];
-            xx[i] = xd[i] * xd[i];
-            yy[i] = yd[i] * yd[i];
-            xy[i] = xd[i] * yd[i];
-        }
-        double[] mx = filterValid(xd, h, w);
-        double[] my = filterValid(yd, h, w);
-        double[] mxx = filterValid(xx, h, w);
-        double[] myy = filterValid(yy, h, w);
-        double[] mxy = filterValid(xy, h, w);
+        double[] g = SSIM_WINDOW;
+        // ring[q][row % k]: horizontally filtered x, y, xx, yy, xy of one input row
+        double[][][] ring = new double[5][k][vw];
+        double[][] col = new double[5][vw];
         double c1 = Math.pow(0.01 * PEAK, 2);
         double c2 = Math.pow(0.03 * PEAK, 2);
         double sum = 0;
-        for (int i = 0; i < vh * vw; i++) {
-            double ux = mx[i];
-            double uy = my[i];
-            double vx = mxx[i] - ux * ux;
-            double vy = myy[i] - uy * uy;
-            double vxy = mxy[i] - ux * uy;
-            sum += ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+        for (int r = 0; r < h; r++) {
+            filterRow(x, y, r * w, ring, r % k);
+            int top = r - k + 1;
+            if (top < 0) {
+                continue;
+            }
+            for (double[] c : col) {
+                java.util.Arrays.fill(c, 0.0);
+            }
+            for (int t = 0; t < k; t++) {
+                double gt = g[t];
+                int slot = (top + t) % k;
+                for (int q = 0; q < 5; q++) {
+                    double[] src = ring[q][slot];
+                    double[] dst = col[q];
+                    for (int i = 0; i < vw; i++) {
+                        dst[i] += gt * src[i];
+                    }
+                }
+            }
+            for (int i = 0; i < vw; i++) {
+                double ux = col[0][i];
+                double uy = col[1][i];
+                double vx = col[2][i] - ux * ux;
+                double vy = col[3][i] - uy * uy;
+                double vxy = col[4][i] - ux * uy;
+                sum += ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+            }
         }
         return sum / ((double) vh * vw);
     }
 
-    /** Separable Gaussian filter keeping only outputs whose window lies inside the image. */
-    private static double[] filterValid(double[] in, int h, int w) {
+    /** The valid horizontal Gaussian filter of one row of x, y, x*x, y*y and x*y into ring slot {@code slot}. */
+    private static void filterRow(float[] x, float[] y, int ro, double[][][] ring, int slot) {
         double[] g = SSIM_WINDOW;
         int k = g.length;
-        int vw = w - k + 1;
-        int vh = h - k + 1;
-        double[] rows = new double[h * vw];
-        for (int y = 0; y < h; y++) {
-            int ro = y * w;
-            for (int x = 0; x < vw; x++) {
-                double s = 0;
-                for (int t = 0; t < k; t++) {
-                    s += g[t] * in[ro + x + t];
-                }
-                rows[y * vw + x] = s;
-            }
-        }
-        double[] out = new double[vh * vw];
-        for (int y = 0; y < vh; y++) {
+        double[] fx = ring[0][slot];
+        double[] fy = ring[1][slot];
+        double[] fxx = ring[2][slot];
+        double[] fyy = ring[3][slot];
+        double[] fxy = ring[4][slot];
+        for (int i = 0; i < fx.length; i++) {
+            double sx = 0;
+            double sy = 0;
+            double sxx = 0;
+            double syy = 0;
+            double sxy = 0;
             for (int t = 0; t < k; t++) {
+                double a = x[ro + i + t];
+                double b = y[ro + i + t];
                 double gt = g[t];
-                int ro = (y + t) * vw;
-                int oo = y * vw;
-                for (int x = 0; x < vw; x++) {
-                    out[oo + x] += gt * rows[ro + x];
-                }
+                sx += gt * a;
+                sy += gt * b;
+                sxx += gt * (a * a);
+                syy += gt * (b * b);
+                sxy += gt * (a * b);
             }
+            fx[i] = sx;
+            fy[i] = sy;
+            fxx[i] = sxx;
+            fyy[i] = syy;
+            fxy[i] = sxy;
         }
-        return out;
     }
 
     /**

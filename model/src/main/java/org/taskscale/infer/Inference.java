@@ -177,6 +177,28 @@ public final class Inference {
         return out;
     }
 
+    /** Throws when {@code mode} does not apply to this model (before any image is read). */
+    public void check(Mode mode) {
+        Task t = info.task();
+        require(switch (mode) {
+            case DOWNSCALE -> t == Task.RESCALING;
+            case UPSCALE -> t == Task.RESCALING || t == Task.SUPER_RESOLUTION || t == Task.SUPER_RESOLUTION_PREUPSAMPLED;
+            case RESTORE -> t == Task.JPEG_RESTORATION;
+            case COLORIZE -> t == Task.COLOR_EMBEDDING || t == Task.COLORIZATION;
+        }, mode);
+    }
+
+    /**
+     * Why an image of {@code height x width} cannot be run in {@code mode}: smaller than the model's size multiple
+     * (its downsampling, or the scale it downscales by); null when it can.
+     */
+    public String unfit(Mode mode, int height, int width) {
+        TiledRunner runner = second != null && mode != Mode.DOWNSCALE ? second : first;
+        int m = Math.max(runner.footprint().alignment(), mode == Mode.DOWNSCALE ? info.scale() : 1);
+        return height < m || width < m ? String.format(Locale.ROOT, "is %dx%d, smaller than the model's size multiple"
+                + " of %d pixels", width, height, m) : null;
+    }
+
     private void require(boolean ok, Mode mode) {
         if (!ok) {
             throw new IllegalArgumentException("Mode " + mode.name().toLowerCase(Locale.ROOT) + " does not apply to a "

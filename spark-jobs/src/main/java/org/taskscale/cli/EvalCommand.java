@@ -76,7 +76,11 @@ public final class EvalCommand implements Callable<Integer> {
             Task t = task == null ? null : PrepTask.parse(task, "--task").task();
             EvalConfig single = EvalConfig.single(c, model, images, t, scale,
                     quality);
-            EvalJob.run(single, null, new Configuration(), "taskscale evaluation: " + model, w);
+            try {
+                EvalJob.run(single, null, new Configuration(), "taskscale evaluation: " + model, w);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());  // a missing model or a folder without images
+            }
             return 0;
         }
         if (images != null || task != null) {
@@ -85,6 +89,8 @@ public final class EvalCommand implements Callable<Integer> {
         EvalConfig cfg = EvalConfig.from(c);  // bad values fail here, before Spark starts
         try (JavaSparkContext jsc = sparkMaster.start(c)) {
             EvalJob.run(cfg, jsc, jsc.hadoopConfiguration(), "taskscale evaluation sweep", w);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
         }
         return 0;
     }

@@ -83,7 +83,8 @@ public final class InferCommand implements Callable<Integer> {
             throw new UserException("--tile and --scale must be >= 0 and --overlap >= -1, not " + tile + ", " + scale
                     + " and " + overlap + ".");
         }
-        InferJob.Options o = new InferJob.Options(model, m, tile, overlap, t, scale, out);
+        InferJob.Options o = new InferJob.Options(model, m, tile, overlap, t, scale, out,
+                c.getLong("taskscale.image.max-pixels"));
         List<InferJob.Outcome> res;
         try {
             if (spark) {
@@ -96,6 +97,7 @@ public final class InferCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        return res.stream().allMatch(r -> r.reason() == null) ? 0 : Main.EXIT_BAD_INPUT;
+        // skipped files are named on the console and in rejects.csv; the good ones were written: success
+        return res.isEmpty() ? Main.EXIT_BAD_INPUT : 0;
     }
 }

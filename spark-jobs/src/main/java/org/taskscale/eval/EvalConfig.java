@@ -13,10 +13,11 @@ import org.taskscale.prep.PrepTask;
  * The {@code taskscale.eval} block: checkpoints x datasets x scales (or JPEG qualities) and where the results go.
  *
  * @param task the task of zips that do not say it, or null
+ * @param maxPixels the pixel limit of an image ({@code taskscale.image.max-pixels}), judged from its header
  */
 public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<String, List<String>> datasets,
                          List<Integer> scales, List<Integer> qualities, Task task, int scale, String out, int tile,
-                         int crops, int cropSize, int partitions) {
+                         int crops, int cropSize, int partitions, long maxPixels) {
     public static final String PATH = "taskscale.eval";
 
     public EvalConfig {
@@ -76,6 +77,7 @@ public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<S
         Task t = task.isEmpty() ? null : PrepTask.parse(task, PATH + ".task").task();
         return new EvalConfig(List.copyOf(e.getStringList("checkpoints")), e.getBoolean("all-checkpoints"), datasets,
                 List.copyOf(e.getIntList("scales")), List.copyOf(e.getIntList("qualities")), t, e.getInt("scale"),
-                e.getString("out"), e.getInt("tile"), e.getInt("crops"), e.getInt("crop-size"), e.getInt("partitions"));
+                e.getString("out"), e.getInt("tile"), e.getInt("crops"), e.getInt("crop-size"), e.getInt("partitions"),
+                c.getLong("taskscale.image.max-pixels"));
     }
 }

@@ -22,10 +22,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.taskscale.eval.ImageEvaluator.Item;
 import org.taskscale.eval.ImageEvaluator.Outcome;
+import org.taskscale.fs.OutputGuard;
 import org.taskscale.models.ModelFile;
 import org.taskscale.models.Task;
 import org.taskscale.prep.PhotoLister;
 import org.taskscale.prep.PrepJob;
+import org.taskscale.spark.PeakMemory;
 
 /**
  * The evaluation sweep: checkpoints x datasets x scales (or JPEG qualities), each image evaluated whole (tiled,
@@ -153,6 +155,11 @@ public final class EvalJob {
     public static Result run(EvalConfig cfg, JavaSparkContext jsc, Configuration conf, String title, PrintWriter out)
             throws IOException {
         List<Item> items = plan(cfg, conf, out);
+        List<OutputGuard.Input> read = new ArrayList<>();
+        cfg.datasets().forEach((name, paths) -> read.addAll(OutputGuard.inputs(EvalConfig.PATH + ".datasets." + name, paths)));
+        items.stream().map(Item::checkpoint).distinct()
+                .forEach(zip -> read.add(new OutputGuard.Input(zip, EvalConfig.PATH + ".checkpoints")));
+        OutputGuard.check(EvalConfig.PATH + ".out", cfg.out(), read, conf);
         long checkpoints = items.stream().map(Item::checkpoint).distinct().count();
         out.printf(Locale.ROOT, "eval: %d checkpoint(s) x %d dataset(s): %d image evaluations%s%n", checkpoints,
                 cfg.datasets().size(), items.size(), jsc == null ? " in this process" : " on Spark");
@@ -177,6 +184,8 @@ public final class EvalJob {
         FileSystem fs = report.getFileSystem(conf);
         EvalResults.write(fs, report, Report.html(title, summary, runs(items, conf), crops));
         out.printf("eval: report %s%n", fs.makeQualified(report));
+        out.printf("eval: %d evaluated, %d skipped; peak memory of this process: %s%n", rows.size(), skipped.size(),
+                PeakMemory.describe());
         out.flush();
         return new Result(rows, summary, skipped, fs.makeQualified(report));
     }
@@ -208,7 +217,7 @@ public final class EvalJob {
 
     private static List<Outcome> local(List<Item> items, EvalConfig cfg, Configuration conf, PrintWriter out)
             throws IOException {
-        ImageEvaluator ev = new ImageEvaluator(conf, cfg.tile(), cfg.task(), cfg.scale(), cfg.cropSize());
+        ImageEvaluator ev = new ImageEvaluator(conf, cfg.tile(), cfg.task(), cfg.scale(), cfg.cropSize(), cfg.maxPixels());
         List<Outcome> outcomes = new ArrayList<>();
         long start = System.nanoTime();
         for (Item it : items) {
@@ -235,6 +244,7 @@ public final class EvalJob {
         Task task = cfg.task();
         int scale = cfg.scale();
         int cropSize = cfg.cropSize();
+        long maxPixels = cfg.maxPixels();
         Thread progress = new Thread(() -> {
             long start = System.nanoTime();
             try {
@@ -254,7 +264,8 @@ public final class EvalJob {
         progress.start();
         try {
             return jsc.parallelize(items, parts).mapPartitions(it -> {
-                ImageEvaluator ev = new ImageEvaluator(PrepJob.fromMap(confMap.value()), tile, task, scale, cropSize);
+                ImageEvaluator ev = new ImageEvaluator(PrepJob.fromMap(confMap.value()), tile, task, scale, cropSize,
+                        maxPixels);
                 List<Outcome> res = new ArrayList<>();
                 while (it.hasNext()) {
                     res.add(ev.evaluate(it.next()));

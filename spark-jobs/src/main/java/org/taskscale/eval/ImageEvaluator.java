@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
@@ -47,10 +48,12 @@ public final class ImageEvaluator {
     private final Task taskOverride;
     private final int scaleOverride;
     private final int cropSize;
+    private final ImageDecoder decoder;
     private String loaded;
     private Inference inference;
 
-    public ImageEvaluator(Configuration conf, int tile, Task taskOverride, int scaleOverride, int cropSize) {
+    public ImageEvaluator(Configuration conf, int tile, Task taskOverride, int scaleOverride, int cropSize, long maxPixels) {
+        this.decoder = new ImageDecoder(maxPixels);
         this.conf = conf;
         this.tile = tile;
         this.taskOverride = taskOverride;
@@ -71,30 +74,76 @@ public final class ImageEvaluator {
         return inference;
     }
 
+    /**
+     * Evaluates one item. An image that cannot be used (unreadable, over the pixel limit judged from its header,
+     * too small for the protocol or the model) is skipped with the reason; the caller goes on with the rest. Each
+     * whole-size copy is dropped as soon as the next stage has what it needs, so that memory stays a few copies
+     * of the image (a 4000x3000 photo evaluates in a 2 GiB heap).
+     */
     public Outcome evaluate(Item item) throws IOException {
         Inference inf = model(item.checkpoint());
         Path p = new Path(item.path());
+        FileSystem fs = p.getFileSystem(conf);
         Image img;
-        try (InputStream in = p.getFileSystem(conf).open(p)) {
-            img = new ImageDecoder().decode(in.readAllBytes(), item.path());
+        try {
+            img = decoder.read(() -> fs.open(p), item.path());
         } catch (ImageReadException e) {
             return new Outcome(item, null, null, e.detail());
         }
         Task task = item.task();
         boolean scaling = scaling(task);
-        if (scaling && (img.height() < 4 * item.scale() || img.width() < 4 * item.scale())) {
-            return new Outcome(item, null, null, "too small for x" + item.scale() + ": " + img.width() + "x" + img.height());
-        }
-        Examples.Example ex = Examples.make(task, new Examples.Degradation(scaling ? item.scale() : 1,
-                inf.info().colors(), item.quality()), img);
-        List<Planes> outs = inf.outputs(ex.input(), null);
         int scale = scaling ? item.scale() : 1;
-        Protocol.Images im = Protocol.images(task, scale, ex.input(), ex.labels(), outs);
-        Protocol.Scores s = Protocol.score(task, scale, ex.labels(), im);
-        Row row = new Row(item.checkpoint(), item.dataset(), item.image(), PrepTask.of(task).configName(), scaling ? item.scale() : null,
-                task == Task.JPEG_RESTORATION ? item.quality() : null, s.psnrY(), s.ssimY(), s.baselinePsnrY(),
-                s.baselineSsimY(), s.lrPsnrY(), s.psnrBY());
-        return new Outcome(item, row, item.crop() ? crops(row, im, scale) : null, null);
+        String small = tooSmall(inf, task, scale, img.height(), img.width());
+        if (small != null) {
+            return new Outcome(item, null, null, small);
+        }
+        try {
+            Examples.Example ex = Examples.make(task, new Examples.Degradation(scale, inf.info().colors(), item.quality()), img);
+            img = null;
+            Planes input = ex.input();
+            List<Planes> labels = ex.labels();
+            ex = null;
+            List<Planes> outs = inf.outputs(input, null);
+            Protocol.Images im = Protocol.images(task, scale, input, labels, outs);
+            input = null;
+            outs = null;
+            // the scores need only the rescaler's LR label beside the images
+            labels = task == Task.RESCALING ? List.of(labels.get(0)) : List.of();
+            Crops crops = null;
+            Protocol.Scores s = Protocol.score(task, scale, labels, im);
+            Row row = new Row(item.checkpoint(), item.dataset(), item.image(), PrepTask.of(task).configName(),
+                    scaling ? item.scale() : null, task == Task.JPEG_RESTORATION ? item.quality() : null, s.psnrY(),
+                    s.ssimY(), s.baselinePsnrY(), s.baselineSsimY(), s.lrPsnrY(), s.psnrBY());
+            if (item.crop()) {
+                crops = crops(row, im, scale);
+            }
+            return new Outcome(item, row, crops, null);
+        } catch (RuntimeException e) {
+            // a defect, not bad input; named with the image so that the sweep's other results survive
+            return new Outcome(item, null, null, "could not be evaluated: " + e);
+        }
+    }
+
+    /**
+     * Why an image of {@code height x width} is too small for {@code task}: after the crop to a multiple of the
+     * scale and the border shave, SSIM's 11x11 window must fit, and the model's size multiple; null when it is not.
+     */
+    static String tooSmall(Inference inf, Task task, int scale, int height, int width) {
+        int shave = Protocol.shave(task, scale);
+        int need = Math.max(11 + 2 * shave, scale == 1 ? 1 : 4 * scale);
+        int h = height - height % scale;
+        int w = width - width % scale;
+        if (h < need || w < need) {
+            return String.format(java.util.Locale.ROOT, "is %dx%d, too small for x%d evaluation (at least %dx%d after the"
+                    + " crop to a multiple of the scale)", width, height, scale, need, need);
+        }
+        Inference.Mode mode = switch (task) {
+            case RESCALING -> Inference.Mode.DOWNSCALE;
+            case JPEG_RESTORATION -> Inference.Mode.RESTORE;
+            case COLORIZATION, COLOR_EMBEDDING -> Inference.Mode.COLORIZE;
+            default -> Inference.Mode.UPSCALE;
+        };
+        return inf.unfit(mode, task == Task.SUPER_RESOLUTION ? h / scale : h, task == Task.SUPER_RESOLUTION ? w / scale : w);
     }
 
     static boolean scaling(Task t) {

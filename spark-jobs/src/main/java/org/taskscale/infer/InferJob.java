@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Serializable;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +18,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.taskscale.fs.AtomicWrites;
+import org.taskscale.fs.Csv;
+import org.taskscale.fs.OutputGuard;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
@@ -29,19 +27,25 @@ import org.taskscale.models.ModelFile;
 import org.taskscale.models.Task;
 import org.taskscale.prep.PhotoLister;
 import org.taskscale.prep.PrepJob;
+import org.taskscale.spark.PeakMemory;
 
 /**
  * {@code infer}: a model applied to photos of any size (files, folders or globs on any Hadoop filesystem), each
  * written as an 8-bit PNG into the output folder under its name (folders keep their relative paths). Runs in this
- * process, or as a Spark job over the files (one model load per partition). Unreadable files are skipped with
- * the reason and counted.
+ * process, or as a Spark job over the files (one model load per partition). A file that cannot be used (not an
+ * image, truncated, over the pixel limit judged from its header, smaller than the model's size multiple) is
+ * skipped with one line naming it and the reason, listed in {@code rejects.csv} beside the outputs, and the rest
+ * of the work goes on.
  */
 public final class InferJob {
     private InferJob() {}
 
     /** What to run: the model, how it is used and tiled. */
-    public record Options(String model, Inference.Mode mode, int tile, int overlap, Task task, int scale, String out)
-            implements Serializable {}
+    public record Options(String model, Inference.Mode mode, int tile, int overlap, Task task, int scale, String out,
+                          long maxPixels) implements Serializable {}
+
+    /** The list of skipped inputs written beside the outputs: {@code path,reason}. */
+    public static final String REJECTS = "rejects.csv";
 
     /** One file's fate: written to {@code output}, or skipped for {@code reason}. */
     public record Outcome(String input, String output, int width, int height, String reason, double seconds)
@@ -50,6 +54,9 @@ public final class InferJob {
 
     /** The input photos with their output names (relative to the output folder). */
     static List<String[]> plan(List<String> inputs, Options o, Configuration conf) throws IOException {
+        List<OutputGuard.Input> read = new ArrayList<>(OutputGuard.inputs("infer IN", inputs));
+        read.add(new OutputGuard.Input(o.model(), "--model"));
+        OutputGuard.check("--out", o.out(), read, conf);
         List<PhotoLister.Photo> photos = PhotoLister.list(inputs, "", PhotoLister.IMAGE_EXTENSIONS, conf, "infer IN").photos();
         if (photos.isEmpty()) {
             throw new IllegalArgumentException("infer: no images (" + String.join(", ", PhotoLister.IMAGE_EXTENSIONS) + ") in " + inputs + ".");
@@ -89,7 +96,7 @@ public final class InferJob {
             outcomes.add(r);
             report(r, out);
         }
-        summary(outcomes, out);
+        summary(outcomes, o, conf, out);
         return outcomes;
     }
 
@@ -114,7 +121,7 @@ public final class InferJob {
         for (Outcome r : outcomes) {
             report(r, out);
         }
-        summary(outcomes, out);
+        summary(outcomes, o, jsc.hadoopConfiguration(), out);
         return outcomes;
     }
 
@@ -128,33 +135,20 @@ public final class InferJob {
         out.flush();
     }
 
-    private static void summary(List<Outcome> outcomes, PrintWriter out) {
+    /** The counts and memory on the console, and rejects.csv (replacing an earlier run's) in the output folder. */
+    private static void summary(List<Outcome> outcomes, Options o, Configuration conf, PrintWriter out)
+            throws IOException {
+        StringBuilder csv = new StringBuilder("path,reason\n");
+        outcomes.stream().filter(r -> r.reason() != null).sorted(java.util.Comparator.comparing(Outcome::input))
+                .forEach(r -> csv.append(Csv.field(r.input())).append(',').append(Csv.field(r.reason())).append('\n'));
+        Path rejects = new Path(o.out(), REJECTS);
+        FileSystem fs = AtomicWrites.fileSystem(rejects, conf);
+        fs.mkdirs(rejects.getParent());
+        AtomicWrites.replace(fs, rejects, csv.toString().getBytes(StandardCharsets.UTF_8));
         long skipped = outcomes.stream().filter(r -> r.reason() != null).count();
-        out.printf(Locale.ROOT, "infer: %d written, %d skipped; peak memory: %s%n", outcomes.size() - skipped, skipped,
-                peakMemory());
+        out.printf(Locale.ROOT, "infer: %d written, %d skipped%s; peak memory: %s%n", outcomes.size() - skipped, skipped,
+                skipped == 0 ? "" : " (listed in " + fs.makeQualified(rejects) + ")", PeakMemory.describe());
         out.flush();
-    }
-
-    /** Peak heap (all heap pools, since the JVM started) against the limit, and the process's peak resident size. */
-    public static String peakMemory() {
-        long heapPeak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                heapPeak += pool.getPeakUsage().getUsed();
-            }
-        }
-        long max = Runtime.getRuntime().maxMemory();
-        String rss = "?";
-        try {
-            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("VmHWM:")) {
-                    rss = String.format(Locale.ROOT, "%d MiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: no resident-size figure
-        }
-        return String.format(Locale.ROOT, "heap %d MiB of %d MiB, process resident %s", heapPeak >> 20, max >> 20, rss);
     }
 
     /** Loads the model once and applies it to files. */
@@ -170,16 +164,22 @@ public final class InferJob {
             try (InputStream in = mp.getFileSystem(conf).open(mp)) {
                 this.inference = new Inference(ModelFile.read(in, o.model(), o.task(), o.scale()), o.tile(), o.overlap());
             }
+            inference.check(o.mode());
         }
 
         Outcome apply(String input, String name, PrintWriter progress) throws IOException {
             long t0 = System.nanoTime();
             Path p = new Path(input);
+            FileSystem in = p.getFileSystem(conf);
             Image img;
-            try (InputStream in = p.getFileSystem(conf).open(p)) {
-                img = new ImageDecoder().decode(in.readAllBytes(), input);
+            try {
+                img = new ImageDecoder(o.maxPixels()).read(() -> in.open(p), input);
             } catch (ImageReadException e) {
                 return new Outcome(input, null, 0, 0, e.detail(), 0);
+            }
+            String unfit = inference.unfit(o.mode(), img.height(), img.width());
+            if (unfit != null) {
+                return new Outcome(input, null, 0, 0, unfit, 0);
             }
             Raster8 r = inference.apply(o.mode(), img, progress);
             img = null;

@@ -38,7 +38,7 @@ class InferJobTest {
         ModelConfig m = ModelConfig.defaults("aetad-skip").withSize(8, 1);
         ComputationGraphHolder.save(m, dir.resolve("model.zip"));
         InferJob.Options down = new InferJob.Options(dir.resolve("model.zip").toString(), Inference.Mode.DOWNSCALE, 64, -1,
-                null, 0, dir.resolve("lr").toString());
+                null, 0, dir.resolve("lr").toString(), ImageDecoder.DEFAULT_MAX_PIXELS);
         StringWriter log = new StringWriter();
         List<InferJob.Outcome> res = InferJob.run(List.of(in.toString()), down, new Configuration(), new PrintWriter(log));
         assertEquals(3, res.size());
@@ -55,7 +55,7 @@ class InferJobTest {
         assertTrue(maxDiff(whole, lr) <= 1, "tiled vs whole: " + maxDiff(whole, lr));
         // the upscaler on the written LR previews, on Spark
         InferJob.Options up = new InferJob.Options(dir.resolve("model.zip").toString(), Inference.Mode.UPSCALE, 64, -1, null,
-                0, dir.resolve("hr").toString());
+                0, dir.resolve("hr").toString(), ImageDecoder.DEFAULT_MAX_PIXELS);
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("infer-test")
                 .set("spark.ui.enabled", "false").set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrator", org.taskscale.spark.RecordKryoRegistrator.REGISTRATORS))) {
