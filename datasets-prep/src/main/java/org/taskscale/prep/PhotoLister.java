@@ -33,7 +33,8 @@ public final class PhotoLister {
     public record Listing(List<Photo> photos, long ignored) {}
 
     /** The image file extensions evaluation and inference read (prep's are configurable). */
-    public static final List<String> IMAGE_EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp");
+    public static final List<String> IMAGE_EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff",
+            "webp");
 
     private PhotoLister() {}
 

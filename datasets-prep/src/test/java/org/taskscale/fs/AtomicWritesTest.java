@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.taskscale.prep.MiniHdfs;
 
 /**
  * Replacing a file through a temporary sibling renamed over it: new content in place, the old one kept when
@@ -61,13 +61,9 @@ class AtomicWritesTest {
 
     @Test
     void replacesOnHdfsByRenameOverAndRemovesTemporaries() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        try {
-            cluster.waitActive();
-            FileSystem fs = cluster.getFileSystem();
-            Path file = new Path("hdfs://localhost:" + cluster.getNameNodePort() + "/runs/x/metrics.csv");
+        try (MiniHdfs hdfs = new MiniHdfs(dir.resolve("dfs"))) {
+            FileSystem fs = hdfs.fs();
+            Path file = new Path(hdfs.uri() + "/runs/x/metrics.csv");
             fs.mkdirs(file.getParent());
             assertEquals(List.of(), readWhileReplacing(fs, file, 40), "states a reader saw besides a whole version");
             assertThrows(IOException.class, () -> AtomicWrites.replace(fs, file, out -> {
@@ -82,8 +78,6 @@ class AtomicWritesTest {
             assertFalse(AtomicWrites.isTemporary("_tmp.notes.txt"), "only our own names");
             assertEquals(1, AtomicWrites.removeTemporaries(fs, file.getParent()));
             assertEquals(1, fs.listStatus(file.getParent()).length);
-        } finally {
-            cluster.shutdown();
         }
     }
 

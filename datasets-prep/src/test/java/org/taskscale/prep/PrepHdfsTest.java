@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,13 +21,9 @@ class PrepHdfsTest {
 
     @Test
     void readsPhotosFromAndWritesBatchesToHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        try {
-            cluster.waitActive();
-            FileSystem fs = cluster.getFileSystem();
-            String base = "hdfs://localhost:" + cluster.getNameNodePort();
+        try (MiniHdfs hdfs = new MiniHdfs(dir.resolve("dfs"))) {
+            FileSystem fs = hdfs.fs();
+            String base = hdfs.uri();
             Path local = dir.resolve("in");
             Map<String, String> bad = Corpus.write(local);
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(base + "/photos"));
@@ -55,8 +49,6 @@ class PrepHdfsTest {
             // sr: the LR input is half the patch
             assertEquals(java.util.List.of(3L, 8L, 8L), m.inputShape());
             assertEquals(java.util.List.of(java.util.List.of(3L, 16L, 16L)), m.labelShapes());
-        } finally {
-            cluster.shutdown();
         }
     }
 }

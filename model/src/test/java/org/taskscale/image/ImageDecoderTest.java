@@ -98,4 +98,34 @@ class ImageDecoderTest {
         assertEquals(1f, out.get(0, 0, 1));
         assertEquals(6f, out.get(0, 2, 0));
     }
+
+    @Test
+    void readChecksThePixelLimitFromTheHeaderBeforeReadingTheFileWhole() throws Exception {
+        // the 20000x20000 bomb followed by 64 MiB: refused having read only what the header takes
+        byte[] bomb = java.nio.file.Files.readAllBytes(Fixtures.path("decode/bad_bomb.png"));
+        long[] read = {0};
+        ImageDecoder.Source source = () -> new java.io.InputStream() {
+            private long pos;
+
+            @Override
+            public int read() {
+                read[0]++;
+                return pos < bomb.length ? bomb[(int) pos++] & 0xff : pos++ < bomb.length + (64L << 20) ? 0 : -1;
+            }
+        };
+        ImageReadException e = assertThrows(ImageReadException.class, () -> new ImageDecoder().read(source, "bomb"));
+        assertEquals(ImageReadException.Reason.TOO_MANY_PIXELS, e.reason());
+        assertTrue(read[0] < 1 << 20, read[0] + " bytes read");
+        // a real photo within a limit reads and decodes as from bytes; one over it is refused by its header
+        Path photo = Fixtures.path("decode/photo.png");
+        Image whole = new ImageDecoder().decode(photo);
+        Image streamed = new ImageDecoder(whole.pixels()).read(() -> java.nio.file.Files.newInputStream(photo), "photo");
+        assertEquals(whole, streamed);
+        ImageReadException over = assertThrows(ImageReadException.class,
+                () -> new ImageDecoder(whole.pixels() - 1).read(() -> java.nio.file.Files.newInputStream(photo), "photo"));
+        assertTrue(over.getMessage().contains("over the limit of " + (whole.pixels() - 1)), over.getMessage());
+        ImageReadException empty = assertThrows(ImageReadException.class,
+                () -> new ImageDecoder().read(() -> new java.io.ByteArrayInputStream(new byte[0]), "empty"));
+        assertEquals(ImageReadException.Reason.EMPTY, empty.reason());
+    }
 }

@@ -1,8 +1,10 @@
 package org.taskscale.cli;
 
+import org.taskscale.spark.ExecutorReporter;
 import com.typesafe.config.Config;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.spark.ExecutorReporter;
 
 /**
  * The one place a command makes its Spark context: the app name and log level from the configuration, the
@@ -24,6 +26,7 @@ final class SparkContexts {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         JavaSparkContext jsc = new JavaSparkContext(conf);
         jsc.setLogLevel(config.getString("taskscale.spark.log-level"));
+        jsc.sc().addSparkListener(new ExecutorReporter(new java.io.PrintWriter(System.out, true)));
         return jsc;
     }
 }

@@ -373,9 +373,13 @@ public final class FaultDrill {
         return line.startsWith("train: new run") || line.startsWith("train: resuming");
     }
 
-    /** {@code n} moments drawn uniformly over the reference run up to its last checkpoint, in order. */
+    /**
+     * {@code n} moments drawn uniformly over the first 90 % of the reference run up to its last checkpoint, in
+     * order: a resumed attempt can run its last stretch faster than the reference did, and a moment in the last
+     * tenth could come after it finished.
+     */
     static List<Moment> moments(List<Line> ref, int n, Random rng) {
-        double end = ref.stream().filter(l -> l.text().startsWith("train: checkpoint")).mapToDouble(Line::at).max()
+        double end = 0.9 * ref.stream().filter(l -> l.text().startsWith("train: checkpoint")).mapToDouble(Line::at).max()
                 .orElseThrow(() -> new IllegalStateException("The reference run wrote no checkpoint."));
         double[] at = new double[n];
         for (int i = 0; i < n; i++) {

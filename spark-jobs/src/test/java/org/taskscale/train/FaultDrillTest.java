@@ -7,12 +7,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.taskscale.prep.MiniHdfs;
 
 /**
  * The fault-injection harness on the local filesystem and on a real HDFS: 20 SIGKILLs at random moments of
@@ -38,14 +38,8 @@ class FaultDrillTest {
 
     @Test
     void twentyKillsOnHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        try {
-            cluster.waitActive();
-            drill("hdfs://localhost:" + cluster.getNameNodePort() + "/runs", conf);
-        } finally {
-            cluster.shutdown();
+        try (MiniHdfs hdfs = new MiniHdfs(dir.resolve("dfs"))) {
+            drill(hdfs.uri() + "/runs", hdfs.conf());
         }
     }
 
