@@ -42,8 +42,9 @@ public final class AtomicWrites {
     private AtomicWrites() {}
 
     /**
-     * For the fault-injection harness only: each {@link #replace} writes half its bytes, waits this long, then
-     * writes the rest, so that kills land inside writes. Unset (0) in normal use.
+     * For the fault-injection harness only: each {@link #replace} writes half its bytes, waits half this long,
+     * writes the rest, and waits the other half before it publishes the file, so that kills land inside writes
+     * and between a complete temporary and its rename. Unset (0) in normal use.
      */
     public static final String WRITE_DELAY_ENV = "TASKSCALE_FAULTS_WRITE_DELAY_MS";
 
@@ -92,6 +93,7 @@ public final class AtomicWrites {
         } else {
             Path tmp = writeTemporary(fs, q, body);
             try {
+                pause();
                 FileContext.getFileContext(q.toUri(), fs.getConf() == null ? new Configuration() : fs.getConf())
                         .rename(tmp, q, Options.Rename.OVERWRITE);
             } catch (IOException | RuntimeException e) {
@@ -119,6 +121,7 @@ public final class AtomicWrites {
                 out.flush();
                 ch.force(true);
             }
+            pause();
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -221,13 +224,21 @@ public final class AtomicWrites {
         int half = data.length / 2;
         out.write(data, 0, half);
         out.flush();
+        pause();
+        out.write(data, half, data.length - half);
+    }
+
+    /** Half the harness's delay (nothing in normal use). */
+    private static void pause() throws java.io.InterruptedIOException {
+        if (WRITE_DELAY_MS <= 0) {
+            return;
+        }
         try {
-            Thread.sleep(WRITE_DELAY_MS);
+            Thread.sleep(WRITE_DELAY_MS / 2);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("Interrupted while writing.");
         }
-        out.write(data, half, data.length - half);
     }
 
     /** A unique temporary sibling of {@code file}. */
