@@ -151,8 +151,12 @@ class ModelZooTest {
                 r.setOffsetTv(0);
             }
         }
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
+        // seeded weights (DL4J's own initialisers are not reproducible): the same check every run, not a new draw
+        ComputationGraph g = TorchInit.withSeed(m.seed(), () -> {
+            ComputationGraph net = new ComputationGraph(conf);
+            net.init();
+            return net;
+        });
         g = g.convertDataType(DataType.DOUBLE);
         for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) {
             if (l.conf().getLayer() instanceof org.taskscale.layers.PReLU) {
