@@ -58,7 +58,6 @@ final class BenchFaultsCommand implements Callable<Integer> {
             }
             String root = runsRoot == null ? tmp.resolve("runs").toUri().toString()
                     : runsRoot.replaceAll("/+$", "") + "/faults-" + System.currentTimeMillis();
-            out.printf("faults: run directories under %s%n", root);
             FaultDrill.Report r = FaultDrill.run(new FaultDrill.Options(tmp.resolve("prep").toUri().toString(), root, kills,
                     seed, writeDelay, epochs), new Configuration(), out);
             return r.passed() ? 0 : 1;

@@ -81,8 +81,8 @@ public final class FaultDrill {
             java.nio.file.Path refConf = writeConf(work, "reference", o);
             java.nio.file.Path drillConf = writeConf(work, "drill", o);
 
-            out.printf(Locale.ROOT, "faults: uninterrupted reference run (%d epochs, writes slowed by %d ms)%n", o.epochs(),
-                    o.writeDelayMs());
+            out.printf(Locale.ROOT, "faults: uninterrupted reference run %s (%d epochs, writes slowed by %d ms)%n", ref,
+                    o.epochs(), o.writeDelayMs());
             out.flush();
             Child r = Child.start(refConf, o.writeDelayMs());
             int rc = r.waitFor(600);

