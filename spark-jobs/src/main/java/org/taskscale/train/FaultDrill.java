@@ -59,7 +59,7 @@ public final class FaultDrill {
 
     /**
      * The drill's training data: the bundled photos as x2 rescaling patches (32x32, 8 a photo, minibatches of 4,
-     * two photos for validation), a dozen batch files an epoch.
+     * two photos for validation), 14 batch files an epoch.
      */
     public static void prep(org.apache.spark.api.java.JavaSparkContext sc, java.nio.file.Path samples,
                             java.nio.file.Path out) throws IOException {

@@ -33,6 +33,7 @@ final class RunDir {
     private final Path root;
     private final FileSystem fs;
     private final ModelFile.Info info;
+    private final int removed;
 
     RunDir(String dir, Configuration conf, ModelFile.Info info) throws IOException {
         this.info = info;
@@ -43,8 +44,6 @@ final class RunDir {
         this.removed = AtomicWrites.removeTemporaries(fs, root) + AtomicWrites.removeTemporaries(fs, checkpoints())
                 + removeIncompleteCheckpoints();
     }
-
-    private final int removed;
 
     /** How many leftovers of an interrupted write opening the directory removed. */
     int removedLeftovers() {
