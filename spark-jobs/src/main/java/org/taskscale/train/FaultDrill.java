@@ -374,13 +374,13 @@ public final class FaultDrill {
     }
 
     /**
-     * {@code n} moments drawn uniformly over the first 90 % of the reference run up to its last checkpoint, in
-     * order: a resumed attempt can run its last stretch faster than the reference did, and a moment in the last
-     * tenth could come after it finished.
+     * {@code n} moments drawn uniformly over the reference run up to its last progress line, in order. The last
+     * epoch's validation and checkpoint come after it, so even a resumed attempt that runs faster than the
+     * reference is still running at the last moment (earlier epochs' validations and checkpoints are in range).
      */
     static List<Moment> moments(List<Line> ref, int n, Random rng) {
-        double end = 0.9 * ref.stream().filter(l -> l.text().startsWith("train: checkpoint")).mapToDouble(Line::at).max()
-                .orElseThrow(() -> new IllegalStateException("The reference run wrote no checkpoint."));
+        double end = ref.stream().filter(l -> ITERATION.matcher(l.text()).find()).mapToDouble(Line::at).max()
+                .orElseThrow(() -> new IllegalStateException("The reference run printed no progress line."));
         double[] at = new double[n];
         for (int i = 0; i < n; i++) {
             at[i] = rng.nextDouble() * end;
