@@ -7,13 +7,13 @@ import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 
 /**
- * Says on the job's console when an executor joins or is lost (a worker killed, a node gone), so that a run that
- * slowed down or retried tasks tells why. Spark itself retries the lost executor's tasks elsewhere; a loss does
+ * Says on the job's console when an executor is lost (a worker killed, a node gone), and when one joins after a
+ * loss, so that a run that slowed down or retried tasks tells why. Spark itself retries the lost executor's tasks elsewhere; a loss does
  * not count against spark.task.maxFailures when the executor's host went away.
  */
 public final class ExecutorReporter extends SparkListener {
     private final PrintWriter out;
-    private final long start = System.nanoTime();
+    private volatile boolean lost;
 
     public ExecutorReporter(PrintWriter out) {
         this.out = out;
@@ -21,7 +21,7 @@ public final class ExecutorReporter extends SparkListener {
 
     @Override
     public void onExecutorAdded(SparkListenerExecutorAdded e) {
-        if ((System.nanoTime() - start) / 1e9 > 5) {  // the executors of the start are no news
+        if (lost) {  // a replacement; the executors a job starts with are no news
             say("spark: executor %s joined on %s with %d core(s)", e.executorId(), e.executorInfo().executorHost(),
                     e.executorInfo().totalCores());
         }
@@ -29,6 +29,7 @@ public final class ExecutorReporter extends SparkListener {
 
     @Override
     public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
+        lost = true;
         say("spark: executor %s was lost (%s); Spark runs its tasks again on the remaining executors", e.executorId(),
                 e.reason());
     }

@@ -10,10 +10,13 @@ import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,49 +87,41 @@ public final class ImageDecoder {
         }
     }
 
-    /** Opens a fresh stream over the same file each time it is called (a local or Hadoop file). */
+    /** Opens the file to read (a local or Hadoop file). */
     @FunctionalInterface
     public interface Source {
         InputStream open() throws IOException;
     }
 
     /**
-     * Width and height from the header, read from a stream: only as many bytes as the header takes are read, so a
-     * file whose header announces more pixels than the limit is refused before it is read whole.
-     */
-    public int[] probe(Source source, String name) throws ImageReadException {
-        try (InputStream raw = openStream(source, name)) {
-            PushbackInputStream in = new PushbackInputStream(raw, 1);
-            int first = in.read();
-            if (first < 0) {
-                throw new ImageReadException(name, ImageReadException.Reason.EMPTY, "is empty (0 bytes)");
-            }
-            in.unread(first);
-            try (Opened o = open(ImageIO.createImageInputStream(in), name)) {
-                return new int[] {o.width, o.height};
-            }
-        } catch (IOException e) {
-            if (e instanceof ImageReadException ire) {
-                throw ire;
-            }
-            throw new ImageReadException(name, ImageReadException.Reason.IO_ERROR, "cannot be read (" + describe(e) + ")", e);
-        }
-    }
-
-    /**
-     * Reads and decodes a file in two steps: its header from a stream (the pixel limit is checked there), then the
-     * whole file, at most {@link #maxBytes} of it.
+     * Reads and decodes a file: its header first, from the stream (the pixel limit is checked there, before the
+     * file is read whole), then the whole file, at most {@link #maxBytes} of it.
      */
     public Image read(Source source, String name) throws ImageReadException {
         return decode(readBytes(source, name), name);
     }
 
-    /** The file's bytes, read whole only after its header passed the pixel limit, at most {@link #maxBytes}. */
+    /**
+     * The file's bytes, read whole only after its header passed the pixel limit, at most {@link #maxBytes}. The file
+     * is opened once: the bytes the header check consumed are kept and read again in front of the rest.
+     */
     public byte[] readBytes(Source source, String name) throws ImageReadException {
-        probe(source, name);
         byte[] bytes;
-        try (InputStream in = openStream(source, name)) {
-            bytes = in.readNBytes(maxBytes() + 1);
+        try (InputStream raw = openStream(source, name)) {
+            Recording head = new Recording(raw);
+            PushbackInputStream in = new PushbackInputStream(head, 1);
+            int first = in.read();
+            if (first < 0) {
+                throw new ImageReadException(name, ImageReadException.Reason.EMPTY, "is empty (0 bytes)");
+            }
+            in.unread(first);
+            // closing the image stream frees its cache and leaves the file's stream open
+            try (Opened o = open(ImageIO.createImageInputStream(in), name)) {
+                // the header passed
+            }
+            bytes = new SequenceInputStream(new ByteArrayInputStream(head.bytes()), raw).readNBytes(maxBytes() + 1);
+        } catch (ImageReadException e) {
+            throw e;
         } catch (IOException e) {
             throw new ImageReadException(name, ImageReadException.Reason.IO_ERROR, "cannot be read (" + describe(e) + ")", e);
         }
@@ -136,6 +131,56 @@ public final class ImageDecoder {
                     + " (taskscale.image.max-pixels) takes; it was not decoded");
         }
         return bytes;
+    }
+
+    /** A stream that keeps a copy of what was read through it (a header: a few kilobytes). */
+    private static final class Recording extends FilterInputStream {
+        private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+
+        Recording(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                seen.write(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                seen.write(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.max(0, Math.min(n, 8192))];
+            long left = n;
+            while (left > 0) {
+                int r = read(buf, 0, (int) Math.min(left, buf.length));  // recorded like any read
+                if (r < 0) {
+                    break;
+                }
+                left -= r;
+            }
+            return n - left;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;  // a reset would record the same bytes twice
+        }
+
+        byte[] bytes() {
+            return seen.toByteArray();
+        }
     }
 
     /** The largest file {@link #read} reads: 8 bytes a pixel (16-bit RGBA, uncompressed) plus 1 MiB of metadata. */

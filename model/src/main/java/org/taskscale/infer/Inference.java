@@ -105,29 +105,26 @@ public final class Inference {
      * the output exists at any time).
      */
     public Raster8 apply(Mode mode, Image photo, PrintWriter progress) {
+        check(mode);
         Task t = info.task();
         switch (mode) {
             case DOWNSCALE -> {
-                require(t == Task.RESCALING, mode);
                 return rgb(first, Examples.units(photo.toRgb().modCrop(info.scale())), progress);
             }
             case UPSCALE -> {
                 if (t == Task.RESCALING) {
                     return rgb(second, Examples.units(photo.toRgb()), progress);
                 }
-                require(t == Task.SUPER_RESOLUTION || t == Task.SUPER_RESOLUTION_PREUPSAMPLED, mode);
                 Image src = t == Task.SUPER_RESOLUTION_PREUPSAMPLED ? Bicubic.resize(photo, info.scale()) : photo;
                 return perPlane(src, progress);
             }
             case RESTORE -> {
-                require(t == Task.JPEG_RESTORATION, mode);
                 return perPlane(photo, progress);
             }
             case COLORIZE -> {
                 if (t == Task.COLOR_EMBEDDING) {
                     return rgb(second, Examples.plainLuma(photo.toRgb()), progress);
                 }
-                require(t == Task.COLORIZATION, mode);
                 Planes l = Examples.make(Task.COLORIZATION, new Examples.Degradation(1, 3, 100), photo).input();
                 Raster8 out = new Raster8(3, l.height(), l.width());
                 first.run(l, (y, x, ab) ->
@@ -177,7 +174,7 @@ public final class Inference {
         return out;
     }
 
-    /** Throws when {@code mode} does not apply to this model (before any image is read). */
+    /** Throws when {@code mode} does not apply to this model (callers check before reading any image). */
     public void check(Mode mode) {
         Task t = info.task();
         require(switch (mode) {
