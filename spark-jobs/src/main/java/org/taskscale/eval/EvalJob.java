@@ -184,8 +184,7 @@ public final class EvalJob {
         FileSystem fs = report.getFileSystem(conf);
         EvalResults.write(fs, report, Report.html(title, summary, runs(items, conf), crops));
         out.printf("eval: report %s%n", fs.makeQualified(report));
-        out.printf("eval: %d evaluated, %d skipped; peak memory of this process: %s%n", rows.size(), skipped.size(),
-                PeakMemory.describe());
+        out.printf("eval: peak memory of this process: %s%n", PeakMemory.describe());
         out.flush();
         return new Result(rows, summary, skipped, fs.makeQualified(report));
     }

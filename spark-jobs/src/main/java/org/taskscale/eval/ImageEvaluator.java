@@ -109,15 +109,11 @@ public final class ImageEvaluator {
             outs = null;
             // the scores need only the rescaler's LR label beside the images
             labels = task == Task.RESCALING ? List.of(labels.get(0)) : List.of();
-            Crops crops = null;
             Protocol.Scores s = Protocol.score(task, scale, labels, im);
             Row row = new Row(item.checkpoint(), item.dataset(), item.image(), PrepTask.of(task).configName(),
                     scaling ? item.scale() : null, task == Task.JPEG_RESTORATION ? item.quality() : null, s.psnrY(),
                     s.ssimY(), s.baselinePsnrY(), s.baselineSsimY(), s.lrPsnrY(), s.psnrBY());
-            if (item.crop()) {
-                crops = crops(row, im, scale);
-            }
-            return new Outcome(item, row, crops, null);
+            return new Outcome(item, row, item.crop() ? crops(row, im, scale) : null, null);
         } catch (RuntimeException e) {
             // a defect, not bad input; named with the image so that the sweep's other results survive
             return new Outcome(item, null, null, "could not be evaluated: " + e);

@@ -85,7 +85,7 @@ public final class FaultDrill {
                     o.epochs(), o.writeDelayMs());
             out.flush();
             Child r = Child.start(refConf, o.writeDelayMs());
-            int rc = r.waitFor(600);
+            int rc = r.finish(600);
             if (rc != 0) {
                 throw new IOException("The reference training run failed (exit " + rc + "):\n" + r.tail());
             }
@@ -104,8 +104,8 @@ public final class FaultDrill {
                 Child c = Child.start(drillConf, o.writeDelayMs());
                 starts++;
                 double trigger = c.awaitEvent(m.event(), 300);
-                if (Double.isNaN(trigger) || c.waitFor(Math.max(0, trigger + m.delta() - c.seconds()))) {
-                    if (!c.waitFor(0.0)) {
+                if (Double.isNaN(trigger) || c.ended(Math.max(0, trigger + m.delta() - c.seconds()))) {
+                    if (!c.ended(0)) {
                         c.kill();
                         problems.add("attempt " + starts + " never reached " + m.describe() + " in 300 s:\n" + c.tail());
                     } else {
@@ -132,7 +132,7 @@ public final class FaultDrill {
             }
             Child last = Child.start(drillConf, o.writeDelayMs());
             starts++;
-            int lastCode = last.waitFor(600);
+            int lastCode = last.finish(600);
             resumes += last.resumed() ? 1 : 0;
             checkResume(last, starts, problems);
             if (lastCode != 0) {
@@ -486,12 +486,12 @@ public final class FaultDrill {
         }
 
         /** Waits up to {@code seconds}; true when the process ended by then. */
-        boolean waitFor(double seconds) throws InterruptedException {
+        boolean ended(double seconds) throws InterruptedException {
             return process.waitFor((long) (seconds * 1e6), TimeUnit.MICROSECONDS);
         }
 
         /** Waits up to {@code seconds} for the process to end; its exit code (or -1 after killing it at the limit). */
-        int waitFor(int seconds) throws InterruptedException {
+        int finish(int seconds) throws InterruptedException {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 kill();
                 return -1;
