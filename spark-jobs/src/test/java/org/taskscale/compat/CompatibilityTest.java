@@ -1,0 +1,80 @@
+package org.taskscale.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.taskscale.cli.Main;
+import picocli.CommandLine;
+
+/**
+ * A prep output and a model zip written by an earlier main (see {@code compat/README.md} in the test resources) are
+ * read by today's code: the model validates on the prep output's valid split to the figures that main printed.
+ */
+class CompatibilityTest {
+    static final Path FIXTURES = Path.of("src/test/resources/compat");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oldPrepOutputAndModelZipValidateToTheFiguresTheOldMainPrinted() throws Exception {
+        Path prep = dir.resolve("prep");
+        copyTree(FIXTURES.resolve("prep-rescale-x2"), prep);
+        Path model = dir.resolve("model.zip");
+        Files.copy(FIXTURES.resolve("aetad-skip-x2.zip"), model);
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("train", "--data", prep.toString(), "--load", model.toString(), "--valid-only",
+                "--experiment", "compat", "--model", "aetad-skip", "--set", "taskscale.train.runs-root=" + dir.resolve("runs"),
+                "--set", "taskscale.model.channels=8", "--set", "taskscale.model.blocks=1",
+                "--set", "taskscale.train.mode=single");
+        assertEquals(0, code, err + "\n" + out);
+        Matcher m = Pattern.compile("PSNR-Y ([0-9.]+) dB \\(baseline ([0-9.]+).*SSIM-Y ([0-9.]+).*LR preview ([0-9.]+) dB")
+                .matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        // the old main's validation row (metrics.csv beside the fixtures): 26.2748, 46.7369, 0.46988, 27.6676
+        assertEquals(26.27, Double.parseDouble(m.group(1)), 0.006, out.toString());
+        assertEquals(46.74, Double.parseDouble(m.group(2)), 0.006);
+        assertEquals(0.4699, Double.parseDouble(m.group(3)), 0.00006);
+        assertEquals(27.67, Double.parseDouble(m.group(4)), 0.006);
+    }
+
+    @Test
+    void oldModelZipRunsThroughInferenceAndEvaluation() throws Exception {
+        Path model = dir.resolve("model.zip");
+        Files.copy(FIXTURES.resolve("aetad-skip-x2.zip"), model);
+        Path lr = dir.resolve("lr");
+        assertEquals(0, Main.commandLine().execute("infer", "--model", model.toString(), "--mode", "downscale",
+                "--out", lr.toString(), "../datasets-prep/samples/coffee.png"));
+        assertTrue(Files.isRegularFile(lr.resolve("coffee_lr.png")), List.of(lr.toFile().list()).toString());
+        Path ev = dir.resolve("eval");
+        assertEquals(0, Main.commandLine().execute("eval", "--model", model.toString(), "--images",
+                "../datasets-prep/samples/coffee.png", "--out", ev.toString()));
+        assertTrue(Files.readString(ev.resolve("eval.csv")).contains("coffee"));
+    }
+
+    static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+}
