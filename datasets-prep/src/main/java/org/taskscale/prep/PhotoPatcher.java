@@ -4,14 +4,17 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.taskscale.image.Bicubic;
+import org.taskscale.degrade.ChannelShuffle;
+import org.taskscale.degrade.ColorCast;
+import org.taskscale.degrade.QualityRange;
+import org.taskscale.degrade.RandomRescale;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
 
 /**
  * One photo in, its augmented 8-bit RGB source patches out (or the reason it was refused). The photo is decoded
- * once, optionally resized (the seed's random rescale: once, or once per {@code rescale-draws} draw, each draw
+ * once, optionally resized ({@link RandomRescale}: once, or once per {@code rescale-draws} draw, each draw
  * giving its share of the patches), and every patch is cropped, rotated and flipped from it. All randomness
  * comes from the global seed and the photo's path, so the patches do not depend on which executor or partition
  * handles the photo, or on the order photos are listed in.
@@ -38,9 +41,13 @@ public final class PhotoPatcher implements Serializable {
     }
 
     private final PrepConfig cfg;
+    private final RandomRescale rescale;
+    private final QualityRange quality;
 
     public PhotoPatcher(PrepConfig cfg) {
         this.cfg = cfg;
+        this.rescale = new RandomRescale(cfg.rescaleProbability(), cfg.rescaleFactors(), cfg.patchSize());
+        this.quality = new QualityRange(cfg.jpegQuality(), cfg.jpegQualityMax());
     }
 
     private static double splitHash(String key) {
@@ -117,7 +124,7 @@ public final class PhotoPatcher implements Serializable {
             // default) takes the random numbers in the order it always did
             int draws = Math.min(cfg.rescaleDraws(), n);
             for (int d = 0; d < draws; d++) {
-                Image scaled = rescaled(img, rng);
+                Image scaled = rescale.apply(img, rng);
                 for (int i = (int) ((long) d * n / draws); i < (long) (d + 1) * n / draws; i++) {
                     int y = rng.nextInt(scaled.height() - p + 1);
                     int x = rng.nextInt(scaled.width() - p + 1);
@@ -125,7 +132,7 @@ public final class PhotoPatcher implements Serializable {
                 }
             }
         } else {
-            Image scaled = rescaled(img, rng);
+            Image scaled = rescale.apply(img, rng);
             int i = 0;
             for (int y = 0; y + p <= scaled.height(); y += p) {
                 for (int x = 0; x + p <= scaled.width(); x += p) {
@@ -136,45 +143,15 @@ public final class PhotoPatcher implements Serializable {
         return new Outcome(path, valid, out, null, null);
     }
 
-    /**
-     * The seed's random rescale: with probability {@code rescale-probability} the photo resized (MATLAB bicubic,
-     * rounded to 8 bits) by a factor drawn from {@code rescale-factors}, unless that would make it smaller than
-     * a patch; otherwise the photo itself.
-     */
-    private Image rescaled(Image img, SplittableRandom rng) {
-        int p = cfg.patchSize();
-        if (cfg.rescaleProbability() > 0 && rng.nextDouble() < cfg.rescaleProbability()) {
-            double f = cfg.rescaleFactors().get(rng.nextInt(cfg.rescaleFactors().size()));
-            if (Math.ceil(f * img.height()) >= p && Math.ceil(f * img.width()) >= p) {
-                return Bicubic.resize(img, f).quantized8();
-            }
-        }
-        return img;
-    }
-
     private SourcePatch cut(Image img, int y, int x, int index, long photoSeed, SplittableRandom rng, String path,
                             boolean valid) {
         int p = cfg.patchSize();
         int rot = cfg.rotate() ? rng.nextInt(4) : 0;
         boolean flip = cfg.flip() && rng.nextBoolean();
-        int q = cfg.jpegQualityMax() > cfg.jpegQuality()
-                ? cfg.jpegQuality() + rng.nextInt(cfg.jpegQualityMax() - cfg.jpegQuality() + 1) : cfg.jpegQuality();
+        int q = quality.draw(rng);
         // colour augmentation (training patches only; nothing is drawn when it is off, so outputs stay as before)
-        int[] plane = {0, 1, 2};
-        float[] gain = {1f, 1f, 1f};
-        if (!valid && cfg.channelShuffle()) {
-            for (int k = 2; k > 0; k--) {
-                int j = rng.nextInt(k + 1);
-                int t = plane[k];
-                plane[k] = plane[j];
-                plane[j] = t;
-            }
-        }
-        if (!valid && cfg.colorCast() > 0) {
-            for (int k = 0; k < 3; k++) {
-                gain[k] = (float) (1 - cfg.colorCast() * rng.nextDouble());
-            }
-        }
+        int[] plane = ChannelShuffle.planes(!valid && cfg.channelShuffle(), rng);
+        float[] gain = ColorCast.gains(valid ? 0 : cfg.colorCast(), rng);
         byte[] rgb = window(img, y, x, p, rot, flip, plane, gain);
         return new SourcePatch(Hashing.combine(photoSeed, index), path, index, p, rgb, q);
     }

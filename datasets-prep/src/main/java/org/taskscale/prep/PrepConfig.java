@@ -1,5 +1,7 @@
 package org.taskscale.prep;
 
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +12,7 @@ import org.taskscale.config.ConfigException;
  * The {@code taskscale.prep} block, checked: every value a prep run depends on. Serializable so that Spark
  * ships it to executors.
  */
-public record PrepConfig(List<String> inputs, String listFile, String output, boolean overwrite, PrepTask task,
+public record PrepConfig(List<String> inputs, String listFile, String output, boolean overwrite, Task task,
                          int scale, int colors, int jpegQuality, int jpegQualityMax, int patchSize,
                          int patchesPerImage, double rescaleProbability, List<Double> rescaleFactors, int rescaleDraws,
                          boolean rotate, boolean flip, boolean channelShuffle, double colorCast, int minibatch,
@@ -60,7 +62,7 @@ public record PrepConfig(List<String> inputs, String listFile, String output, bo
             throw new ConfigException(PATH + ".layout must be NHWC or NCHW, not '" + p.getString("layout") + "'.");
         }
         return new PrepConfig(p.getStringList("inputs"), p.getString("list-file").trim(), p.getString("output").trim(),
-                p.getBoolean("overwrite"), PrepTask.parse(p.getString("task")), p.getInt("scale"), p.getInt("colors"),
+                p.getBoolean("overwrite"), Tasks.parse(p.getString("task"), PATH + ".task"), p.getInt("scale"), p.getInt("colors"),
                 p.getInt("jpeg-quality"), p.getInt("jpeg-quality-max"), p.getInt("patch-size"),
                 p.getInt("patches-per-image"), p.getDouble("rescale-probability"), p.getDoubleList("rescale-factors"),
                 p.getInt("rescale-draws"),
@@ -72,10 +74,6 @@ public record PrepConfig(List<String> inputs, String listFile, String output, bo
 
     /** Channels of the written input arrays. */
     public int inputChannels() {
-        return switch (task) {
-            case COLORIZE -> 1;
-            case RESCALE, COLOR_EMBED -> 3;
-            default -> colors;
-        };
+        return task.colors(colors);
     }
 }

@@ -1,5 +1,7 @@
 package org.taskscale.prep;
 
+import org.taskscale.io.Manifest;
+import org.taskscale.io.BatchFile;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +26,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
-import org.taskscale.fs.AtomicWrites;
-import org.taskscale.fs.Csv;
-import org.taskscale.fs.OutputGuard;
+import org.taskscale.io.AtomicWrites;
+import org.taskscale.io.Csv;
+import org.taskscale.io.OutputGuard;
 import scala.Tuple2;
 
 /**
@@ -70,7 +72,7 @@ public final class PrepJob {
                     + cfg.extensions() + ").");
         }
         out.printf(Locale.ROOT, "prep: %d photos (%d other files ignored), task %s, patch %d, %s, output %s%n",
-                photos.size(), listing.ignored(), cfg.task().configName(), cfg.patchSize(),
+                photos.size(), listing.ignored(), cfg.task().name(), cfg.patchSize(),
                 cfg.patchesPerImage() > 0 ? cfg.patchesPerImage() + " patches per photo" : "grid", outDir);
         out.flush();
 
@@ -132,12 +134,13 @@ public final class PrepJob {
 
         List<Double> mean = java.util.Arrays.stream(channelSums.mean(values.value())).boxed().toList();
         Examples shapes = Examples.of(cfg);
-        Manifest m = new Manifest(Manifest.FORMAT_VERSION, cfg.task().configName(), cfg.task().task().name(),
-                cfg.task().scales() ? cfg.scale() : 1, cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(),
-                cfg.patchSize(), cfg.layout().name(), cfg.minibatch(), cfg.seed(), shapes.input(), shapes.labels(),
-                storage(cfg),
-                counts, mean, "train", "valid", sha256(keys),
-                summaries.stream().filter(s -> s.valid() && s.reason() == null).map(Summary::path).sorted().toList(),
+        Manifest m = new Manifest(Manifest.FORMAT_VERSION,
+                new Manifest.Settings(cfg.task().name(), cfg.task().id(), cfg.task().scales() ? cfg.scale() : 1,
+                        cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(), cfg.patchSize(), cfg.layout().name(),
+                        cfg.minibatch(), cfg.seed()),
+                new Manifest.Shapes(shapes.input(), shapes.labels(), storage(cfg)),
+                new Manifest.Contents(counts, mean, "train", "valid", sha256(keys),
+                        summaries.stream().filter(s -> s.valid() && s.reason() == null).map(Summary::path).sorted().toList()),
                 TaskscaleConfig.render(config, false));
         AtomicWrites.writeOnce(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
         AtomicWrites.writeOnce(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
@@ -155,8 +158,7 @@ public final class PrepJob {
         static Examples of(PrepConfig cfg) {
             int p = cfg.patchSize();
             byte[] grey = new byte[3 * p * p];
-            var ex = org.taskscale.data.Examples.make(cfg.task().task(),
-                    new org.taskscale.data.Examples.Degradation(cfg.scale(), cfg.colors(), cfg.jpegQuality()),
+            var ex = cfg.task().example(new org.taskscale.degrade.Degradation(cfg.scale(), cfg.colors(), cfg.jpegQuality()),
                     new PhotoPatcher.SourcePatch(0, "", 0, p, grey, cfg.jpegQuality()).image());
             List<List<Long>> labels = ex.labels().stream().map(l -> box(l.shape())).toList();
             return new Examples(box(ex.input().shape()), labels);
@@ -169,7 +171,7 @@ public final class PrepJob {
 
     private static List<String> storage(PrepConfig cfg) {
         List<String> s = new ArrayList<>();
-        for (boolean b : BatchWriter.eightBit(cfg)) {
+        for (boolean b : cfg.task().eightBit(cfg.colors())) {
             s.add(b ? "uint8" : "float32");
         }
         return s;
@@ -310,13 +312,13 @@ public final class PrepJob {
                     List<Tuple2<Long, PhotoPatcher.SourcePatch>> items = new ArrayList<>();
                     batch._2().forEach(items::add);
                     items.sort((x, y) -> Long.compare(x._1(), y._1()));
-                    BatchWriter.Batch made = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
+                    BatchFile.Batch made = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
                     int channels = cfg.inputChannels();
                     boolean nhwc = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
                     channelSums.add(made.channelSums(0, channels, nhwc));
                     values.add(made.entries().get(0).length() / channels);
                     Path file = new Path(dirName, String.format(Locale.ROOT, "batch-%06d.bin", batch._1()));
-                    AtomicWrites.writeOnce(file, BatchWriter.bytes(made), fromMap(confMap.value()));
+                    AtomicWrites.writeOnce(file, BatchFile.bytes(made), fromMap(confMap.value()));
                     written.add(1);
                 });
         long files = written.value();

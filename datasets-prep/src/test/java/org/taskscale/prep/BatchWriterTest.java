@@ -1,5 +1,8 @@
 package org.taskscale.prep;
 
+import org.taskscale.io.BatchFile;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,30 +22,30 @@ class BatchWriterTest {
     @Test
     void bytesEqualMultiDataSetSaveForEveryTaskAndLayout() throws Exception {
         var img = new ImageDecoder().decode(Corpus.SAMPLES.resolve("coffee.png"));
-        for (PrepTask task : PrepTask.values()) {
+        for (Task task : Tasks.all()) {
             for (String layout : List.of("NHWC", "NCHW")) {
-                PrepConfig cfg = PrepConfig.from(TaskscaleConfig.load(null, Map.of("taskscale.prep.task", task.configName(),
+                PrepConfig cfg = PrepConfig.from(TaskscaleConfig.load(null, Map.of("taskscale.prep.task", task.name(),
                         "taskscale.prep.layout", layout, "taskscale.prep.patch-size", "12")));
                 PhotoPatcher patcher = new PhotoPatcher(cfg);
                 List<PhotoPatcher.SourcePatch> patches = new ArrayList<>(patcher.patch("coffee.png",
                         java.nio.file.Files.readAllBytes(Corpus.SAMPLES.resolve("coffee.png")), false).patches().subList(0, 3));
-                BatchWriter.Batch b = BatchWriter.batch(patches, cfg);
+                BatchFile.Batch b = BatchWriter.batch(patches, cfg);
                 MultiDataSet mds = b.stored();
                 ByteArrayOutputStream ref = new ByteArrayOutputStream();
                 mds.save(ref);
-                byte[] ours = BatchWriter.bytes(b);
+                byte[] ours = BatchFile.bytes(b);
                 assertArrayEquals(ref.toByteArray(), ours, task + " " + layout);
                 // read back in network units: equal to the examples made directly
-                MultiDataSet back = PrepData.read(new ByteArrayInputStream(ours));
-                assertEquals(task.task().outputs().size(), back.numLabelsArrays(), task + " labels");
-                List<org.taskscale.data.Examples.Example> direct = new ArrayList<>();
+                MultiDataSet back = BatchFile.read(new ByteArrayInputStream(ours));
+                assertEquals(task.outputs().size(), back.numLabelsArrays(), task + " labels");
+                List<org.taskscale.tasks.Example> direct = new ArrayList<>();
                 for (PhotoPatcher.SourcePatch p : patches) {
-                    direct.add(org.taskscale.data.Examples.make(task.task(), new org.taskscale.data.Examples.Degradation(
+                    direct.add(task.example(new org.taskscale.degrade.Degradation(
                             cfg.scale(), cfg.colors(), p.quality()), p.image()));
                 }
                 var layoutFormat = org.deeplearning4j.nn.conf.CNN2DFormat.valueOf(layout);
-                assertEquals(org.taskscale.data.Examples.inputs(direct, layoutFormat), back.getFeatures(0), task + " input");
-                org.nd4j.linalg.api.ndarray.INDArray[] labels = org.taskscale.data.Examples.labels(direct, layoutFormat);
+                assertEquals(org.taskscale.tasks.Example.inputs(direct, layoutFormat), back.getFeatures(0), task + " input");
+                org.nd4j.linalg.api.ndarray.INDArray[] labels = org.taskscale.tasks.Example.labels(direct, layoutFormat);
                 for (int k = 0; k < labels.length; k++) {
                     assertEquals(labels[k], back.getLabels(k), task + " label " + k);
                 }
@@ -59,14 +62,14 @@ class BatchWriterTest {
                     "taskscale.prep.jpeg-quality-max", "60")));
             List<PhotoPatcher.SourcePatch> patches = new PhotoPatcher(cfg).patch("chelsea.png",
                     java.nio.file.Files.readAllBytes(Corpus.SAMPLES.resolve("chelsea.png")), false).patches();
-            BatchWriter.Batch fast = BatchWriter.batch(patches, cfg);
-            BatchWriter.Batch slow = BatchWriter.batchThroughFloats(patches, cfg);
+            BatchFile.Batch fast = BatchWriter.batch(patches, cfg);
+            BatchFile.Batch slow = BatchWriter.batchThroughFloats(patches, cfg);
             assertEquals(2, fast.entries().size());
             for (int k = 0; k < 2; k++) {
                 assertArrayEquals(slow.entries().get(k).shape(), fast.entries().get(k).shape());
                 assertArrayEquals(slow.entries().get(k).bytes(), fast.entries().get(k).bytes(), layout + " array " + k);
             }
-            assertArrayEquals(BatchWriter.bytes(slow), BatchWriter.bytes(fast));
+            assertArrayEquals(BatchFile.bytes(slow), BatchFile.bytes(fast));
             boolean nhwc = layout.equals("NHWC");
             double[] sums = fast.channelSums(0, 3, nhwc);
             float[] f = slow.floats(0);
@@ -84,7 +87,7 @@ class BatchWriterTest {
                 assertEquals(floatOrder[c], sums[c], 1e-6 * floatOrder[c]);  // float k/255 values carry rounding
             }
             // float entries are summed in element order
-            BatchWriter.Batch floats = new BatchWriter.Batch(List.of(new BatchWriter.Entry(
+            BatchFile.Batch floats = new BatchFile.Batch(List.of(new BatchFile.Entry(
                     fast.entries().get(0).shape(), f, null)), 1);
             assertArrayEquals(floatOrder, floats.channelSums(0, 3, nhwc), 0.0);
             assertArrayEquals(expected, sums, 0.0);

@@ -1,5 +1,7 @@
 package org.taskscale.prep;
 
+import org.taskscale.io.Manifest;
+import org.taskscale.io.MiniHdfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,20 +37,20 @@ class PrepHdfsTest {
             try (JavaSparkContext jsc = PrepJobTest.spark("local[2]")) {
                 m = PrepJob.run(config, jsc, new PrintWriter(new StringWriter()));
             }
-            assertEquals(bad.size(), m.counts().get("rejected"));
-            assertEquals(m.counts().get("inputs"), m.counts().get("accepted") + m.counts().get("rejected"));
+            assertEquals(bad.size(), m.contents().counts().get("rejected"));
+            assertEquals(m.contents().counts().get("inputs"), m.contents().counts().get("accepted") + m.contents().counts().get("rejected"));
             org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(base + "/prep/sr");
             assertTrue(fs.exists(new org.apache.hadoop.fs.Path(out, "manifest.json")));
             long files = fs.listStatus(new org.apache.hadoop.fs.Path(out, "train"), p -> p.getName().startsWith("batch-")).length
                     + fs.listStatus(new org.apache.hadoop.fs.Path(out, "valid"), p -> p.getName().startsWith("batch-")).length;
-            assertEquals(m.counts().get("train-files") + m.counts().get("valid-files"), files);
+            assertEquals(m.contents().counts().get("train-files") + m.contents().counts().get("valid-files"), files);
             assertEquals(0, fs.listStatus(new org.apache.hadoop.fs.Path(out, "train"), p -> p.getName().startsWith("_tmp")).length);
             String rejects = new String(fs.open(new org.apache.hadoop.fs.Path(out, "rejects.csv")).readAllBytes(),
                     StandardCharsets.UTF_8);
             assertTrue(rejects.contains(base + "/photos/bomb.png,too_many_pixels"), rejects);
             // sr: the LR input is half the patch
-            assertEquals(java.util.List.of(3L, 8L, 8L), m.inputShape());
-            assertEquals(java.util.List.of(java.util.List.of(3L, 16L, 16L)), m.labelShapes());
+            assertEquals(java.util.List.of(3L, 8L, 8L), m.shapes().inputShape());
+            assertEquals(java.util.List.of(java.util.List.of(3L, 16L, 16L)), m.shapes().labelShapes());
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.taskscale.prep;
 
+import org.taskscale.io.Manifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,7 +73,7 @@ class PrepJobTest {
         Map<String, String> bad = Corpus.write(in);
         Path out = dir.resolve("out");
         Manifest m = run(config(in, out, Map.of("taskscale.prep.task", "jpeg")), "local[2]");
-        Map<String, Long> c = m.counts();
+        Map<String, Long> c = m.contents().counts();
         long inputs = 3 + bad.size() + 7;  // photos, bad files, odd files
         assertEquals(inputs, c.get("inputs"));
         assertEquals(c.get("inputs"), c.get("accepted") + c.get("rejected"));
@@ -80,7 +81,7 @@ class PrepJobTest {
         assertEquals(1, c.get("ignored"));
         assertEquals(3 * c.get("accepted"), c.get("patches"));
         assertEquals(c.get("patches"), c.get("train-patches") + c.get("valid-patches"));
-        assertEquals(c.get("valid-photos"), m.validPhotos().size(), "the validation photos are listed");
+        assertEquals(c.get("valid-photos"), m.contents().validPhotos().size(), "the validation photos are listed");
         List<String> rejects = Files.readAllLines(out.resolve("rejects.csv"));
         assertEquals("path,reason,detail", rejects.get(0));
         for (Map.Entry<String, String> e : bad.entrySet()) {
@@ -99,7 +100,7 @@ class PrepJobTest {
             seen += n;
         }
         assertEquals(c.get("patches"), seen);
-        assertEquals("JPEG_RESTORATION", Manifest.parse(Files.readString(out.resolve("manifest.json"))).modelTask());
+        assertEquals("JPEG_RESTORATION", Manifest.parse(Files.readString(out.resolve("manifest.json"))).settings().modelTask());
     }
 
     @Test
@@ -112,8 +113,8 @@ class PrepJobTest {
         more.put("taskscale.prep.partitions", "5");
         Manifest mb = run(config(in, dir.resolve("b"), more), "local[2]");
         // the manifest's figures too, to the last digit (channel sums are exact whatever order tasks end in)
-        assertEquals(ma.inputChannelMean(), mb.inputChannelMean());
-        assertEquals(ma.counts(), mb.counts());
+        assertEquals(ma.contents().inputChannelMean(), mb.contents().inputChannelMean());
+        assertEquals(ma.contents().counts(), mb.contents().counts());
         Map<String, byte[]> a = batches(dir.resolve("a"));
         Map<String, byte[]> b = batches(dir.resolve("b"));
         assertEquals(a.keySet(), b.keySet());

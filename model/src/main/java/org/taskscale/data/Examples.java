@@ -1,85 +1,19 @@
 package org.taskscale.data;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.taskscale.image.Bicubic;
-import org.taskscale.image.ColorSpaces;
 import org.taskscale.image.Image;
-import org.taskscale.image.ImageEncoder;
 import org.taskscale.layers.Luminance;
-import org.taskscale.models.Task;
 
 /**
- * Turns a clean (HR) image into one training example of a task: the network input and the labels of its
- * outputs in order, in network units. Images are divided by 255; L of Lab by 100 and a, b by 110. The LR
- * images a user would store (bicubic LR, JPEG) are 8-bit; upsampled inputs and luma labels stay float.
+ * Images in network units ([0, 1] planes) and batches of them in either layout: what every task's examples are
+ * made of ({@link org.taskscale.tasks.Task#example} makes them).
  */
 public final class Examples {
     private Examples() {}
-
-    /** One example: the input and one label per graph output. */
-    public record Example(Planes input, List<Planes> labels) {}
-
-    /** What degrades the clean image: the model's scale and colour planes, and the JPEG quality. */
-    public record Degradation(int scale, int colors, int jpegQuality) {
-        public Degradation {
-            if (scale < 1 || (colors != 1 && colors != 3) || jpegQuality < 1 || jpegQuality > 100) {
-                throw new IllegalArgumentException("A degradation needs scale >= 1, colors 1 or 3 and a JPEG quality"
-                        + " in 1..100, not " + scale + ", " + colors + ", " + jpegQuality + ".");
-            }
-        }
-    }
-
-    /**
-     * The example of {@code task} made from {@code clean} (0..255). For scaling tasks the image is first cropped
-     * to a multiple of the scale. Colour planes: {@code colors = 1} trains on Y of BT.601 (studio range).
-     */
-    public static Example make(Task task, Degradation d, Image clean) {
-        Image hr = clean.toRgb();
-        return switch (task) {
-            case SUPER_RESOLUTION_PREUPSAMPLED -> {
-                Image y = planes(hr.modCrop(d.scale()), d.colors());
-                Image lr = Bicubic.resize(y, 1.0 / d.scale()).quantized8();
-                yield new Example(units(Bicubic.resizeTo(lr, y.height(), y.width())), List.of(units(y)));
-            }
-            case SUPER_RESOLUTION -> {
-                Image y = planes(hr.modCrop(d.scale()), d.colors());
-                yield new Example(units(Bicubic.resize(y, 1.0 / d.scale()).quantized8()), List.of(units(y)));
-            }
-            case JPEG_RESTORATION -> {
-                Image y = planes(hr, d.colors());
-                Image jpeg = ImageEncoder.jpegDegrade(hr, d.jpegQuality());
-                yield new Example(units(planes(jpeg, d.colors())), List.of(units(y)));
-            }
-            case COLORIZATION -> {
-                ColorSpaces.Lab lab = ColorSpaces.rgbToLab(hr);
-                int n = lab.height() * lab.width();
-                float[] l = new float[n];
-                float[] ab = new float[2 * n];
-                for (int i = 0; i < n; i++) {
-                    l[i] = lab.l()[i] / 100f;
-                    ab[i] = lab.a()[i] / 110f;
-                    ab[n + i] = lab.b()[i] / 110f;
-                }
-                yield new Example(new Planes(1, lab.height(), lab.width(), l),
-                        List.of(new Planes(2, lab.height(), lab.width(), ab)));
-            }
-            case RESCALING -> {
-                Image h = hr.modCrop(d.scale());
-                Planes whole = units(h);  // input and label are the same planes: one copy of a large photo, not two
-                yield new Example(whole, List.of(units(Bicubic.resize(h, 1.0 / d.scale()).quantized8()), whole));
-            }
-            case COLOR_EMBEDDING -> new Example(units(hr), List.of(plainLuma(hr), units(hr)));
-        };
-    }
-
-    private static Image planes(Image rgb, int colors) {
-        return colors == 1 ? ColorSpaces.luma(rgb) : rgb;
-    }
 
     /** 0..255 samples to [0, 1]. */
     public static Planes units(Image img) {
@@ -141,25 +75,6 @@ public final class Examples {
                     }
                 }
             }
-        }
-        return out;
-    }
-
-    /** The inputs of {@code examples} as one batch. */
-    public static INDArray inputs(List<Example> examples, CNN2DFormat layout) {
-        return batch(examples.stream().map(Example::input).toList(), layout);
-    }
-
-    /** The labels of {@code examples}, one batch per graph output. */
-    public static INDArray[] labels(List<Example> examples, CNN2DFormat layout) {
-        int outputs = examples.get(0).labels().size();
-        INDArray[] out = new INDArray[outputs];
-        for (int k = 0; k < outputs; k++) {
-            List<Planes> ps = new ArrayList<>();
-            for (Example e : examples) {
-                ps.add(e.labels().get(k));
-            }
-            out[k] = batch(ps, layout);
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Locale;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -34,7 +35,7 @@ final class Aetad extends BaseArchitecture {
             case SMALL -> "TAD/TAR task-aware x2/x4 rescaler, 2 residual blocks per half (LR and HR outputs)";
             case LARGE -> "TAD/TAR task-aware x2/x4 rescaler, 4 residual blocks per half (LR and HR outputs)";
             case SKIP -> "TAR task-aware x2/x4 rescaler with bicubic skips around both halves (TAR's best)";
-        }, Task.RESCALING, Set.of(2, 4), 3, 96);
+        }, Tasks.RESCALE, Set.of(2, 4), 3, 96);
         this.variant = variant;
     }
 
@@ -87,7 +88,7 @@ final class Aetad extends BaseArchitecture {
         int blocks = blocks(m);
         int stages = m.scale() == 4 ? 2 : 1;
         NetBuilder b = new NetBuilder(m, updater, 3);
-        PixelLoss.Kind loss = m.lossOr(PixelLoss.Kind.L1);
+        PixelLoss.Kind loss = m.lossOr(task().loss());
         String x = "in";
         for (int i = 1; i <= stages; i++) {
             x = down(b, "down" + i, x, c, blocks);

@@ -1,5 +1,6 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
@@ -17,7 +18,7 @@ final class AetadColor extends BaseArchitecture {
     AetadColor() {
         super("aetad-color",
                 "TAR task-aware colorization: RGB to an 8-bit grey embedding (luma guidance) and back to RGB",
-                Task.COLOR_EMBEDDING, Set.of(1), 3, 64);
+                Tasks.COLOR_EMBED, Set.of(1), 3, 64);
     }
 
     private static String body(NetBuilder b, String prefix, String in, int c, int blocks) {
@@ -34,7 +35,7 @@ final class AetadColor extends BaseArchitecture {
         int c = m.channelsOr(64);
         int blocks = m.blocksOr(3);
         NetBuilder b = new NetBuilder(m, updater, 3);
-        PixelLoss.Kind loss = m.lossOr(PixelLoss.Kind.L1);
+        PixelLoss.Kind loss = m.lossOr(task().loss());
         String x = b.conv("enc_conv1", "in", 3, 8, Activation.IDENTITY);
         x = b.conv("enc_conv2", x, 3, c, Activation.IDENTITY);
         x = body(b, "enc", x, c, blocks);

@@ -1,5 +1,6 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Task;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.learning.config.IUpdater;

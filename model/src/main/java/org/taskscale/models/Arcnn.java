@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.taskscale.layers.PixelLoss;
 
 /**
  * The seed's JPEG artifact restorer (ARCNN-style), layer for layer: three stages of Conv 3x3, Conv 1x1, PReLU,
@@ -17,7 +17,7 @@ final class Arcnn extends BaseArchitecture {
     Arcnn() {
         super("arcnn",
                 "the seed's ARCNN-style JPEG artifact restorer (128/64/32 channels, PReLU, last layer at half LR)",
-                Task.JPEG_RESTORATION, Set.of(1), 0, 128);
+                Tasks.JPEG, Set.of(1), 0, 128);
     }
 
     @Override
@@ -37,7 +37,7 @@ final class Arcnn extends BaseArchitecture {
         x = b.conv("bottleneck", x, 1, 16, Activation.IDENTITY);
         x = b.prelu("bottleneck_prelu", x);
         x = b.conv("reconstruct", x, 5, m.colors(), Activation.IDENTITY, 1, 1, ScaledLearningRate.scale(updater, 0.5));
-        b.output("out", x, m.lossOr(PixelLoss.Kind.L2_SUM), 1.0);
+        b.output("out", x, m.lossOr(task().loss()), 1.0);
         return b.build("out");
     }
 }

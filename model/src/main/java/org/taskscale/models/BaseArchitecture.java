@@ -1,5 +1,6 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Task;
 import java.util.Set;
 
 /** What every architecture states about itself, held once: name, description, task, scales, channels, patch. */

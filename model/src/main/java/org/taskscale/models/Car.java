@@ -1,5 +1,6 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
@@ -31,7 +32,7 @@ final class Car extends BaseArchitecture {
 
     Car() {
         super("car", "CAR: content-adaptive resampler (kernel net + adaptive sampling) with an EDSR upscaler, x2/x4",
-                Task.RESCALING, Set.of(2, 4), 3, 96);
+                Tasks.RESCALE, Set.of(2, 4), 3, 96);
     }
 
     /** CAR's kernel size for {@code scale}. */
@@ -76,7 +77,7 @@ final class Car extends BaseArchitecture {
         String offsets = b.conv("offsets_head2", b.conv("offsets_head1", ot, 3, 4 * c, Activation.RELU), 3, 2 * k * k,
                 Activation.TANH);
         String lr = b.resample("resample", "in", logits, offsets, k, s, OFFSET_L1, OFFSET_TV);
-        PixelLoss.Kind loss = m.lossOr(PixelLoss.Kind.L1);
+        PixelLoss.Kind loss = m.lossOr(task().loss());
         b.output("lr", lr, loss, 0.0);
         String q = m.quantize() ? b.quantize("quantize", lr) : lr;
         // the upscaler: EDSR

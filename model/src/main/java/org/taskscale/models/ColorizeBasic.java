@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.taskscale.layers.PixelLoss;
 
 /**
  * The basic colorization net, regression in Lab: L/100 in, (a, b)/110 out. A small encoder-decoder: two
@@ -16,7 +16,7 @@ final class ColorizeBasic extends BaseArchitecture {
     ColorizeBasic() {
         super("colorize-basic",
                 "basic colorization: L in, ab out, a 10-layer encoder-decoder regressing in Lab (MSE)",
-                Task.COLORIZATION, Set.of(1), 1, 64);
+                Tasks.COLORIZE, Set.of(1), 1, 64);
     }
 
     @Override
@@ -33,7 +33,7 @@ final class ColorizeBasic extends BaseArchitecture {
         x = b.conv("conv5", x, 3, c, Activation.RELU);
         x = b.up2("up2", x, Math.max(1, c / 2), Activation.RELU);
         x = b.conv("ab", x, 3, 2, Activation.IDENTITY);
-        b.output("out", x, m.lossOr(PixelLoss.Kind.L2), 1.0);
+        b.output("out", x, m.lossOr(task().loss()), 1.0);
         return b.build("out");
     }
 }

@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.taskscale.layers.PixelLoss;
 
 /**
  * A deeper colorization net after Zhang, Isola and Efros (ECCV 2016): eight blocks of 3x3 convolutions with
@@ -19,7 +19,7 @@ final class ColorizeLarge extends BaseArchitecture {
     ColorizeLarge() {
         super("colorize-large",
                 "deeper colorization after Zhang et al. (23 convs, dilated middle), Lab regression (MSE)",
-                Task.COLORIZATION, Set.of(1), 1, 64);
+                Tasks.COLORIZE, Set.of(1), 1, 64);
     }
 
     @Override
@@ -42,7 +42,7 @@ final class ColorizeLarge extends BaseArchitecture {
         x = b.conv("block8_conv2", x, 3, 4 * c, Activation.RELU);
         x = b.conv("ab_quarter", x, 1, 2, Activation.IDENTITY);
         x = b.bicubic("ab", x, 4.0);
-        b.output("out", x, m.lossOr(PixelLoss.Kind.L2), 1.0);
+        b.output("out", x, m.lossOr(task().loss()), 1.0);
         return b.build("out");
     }
 }

@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.taskscale.layers.PixelLoss;
 
 /**
  * EDSR (Lim et al. 2017), baseline by default: a 3x3 head, residual blocks (conv, ReLU, conv, times the residual
@@ -17,7 +17,7 @@ final class Edsr extends BaseArchitecture {
     Edsr() {
         super("edsr",
                 "EDSR super-resolution x2/x3/x4 (baseline: 16 residual blocks, 64 channels, pixel-shuffle upsampler)",
-                Task.SUPER_RESOLUTION, Set.of(2, 3, 4), 0, 48);
+                Tasks.SR, Set.of(2, 3, 4), 0, 48);
     }
 
     @Override
@@ -38,7 +38,7 @@ final class Edsr extends BaseArchitecture {
             x = b.shuffle("up" + (i + 1) + "_shuffle", x, r);
         }
         x = b.conv("tail", x, 3, m.colors(), Activation.IDENTITY);
-        b.output("out", x, m.lossOr(PixelLoss.Kind.L1), 1.0);
+        b.output("out", x, m.lossOr(task().loss()), 1.0);
         return b.build("out");
     }
 }

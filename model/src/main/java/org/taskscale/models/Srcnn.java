@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.taskscale.layers.PixelLoss;
 
 /**
  * SRCNN (Dong et al. 2014/2016): patch extraction 9x9, non-linear mapping 1x1 ({@code srcnn}, 9-1-5) or 5x5
@@ -18,7 +18,7 @@ final class Srcnn extends BaseArchitecture {
     /** {@code mapping}: the middle kernel, 1 (9-1-5) or 5 (9-5-5). */
     Srcnn(int mapping) {
         super(mapping == 1 ? "srcnn" : "srcnn-955", "SRCNN 9-" + mapping + "-5 super-resolution (64/32 channels) on the"
-                + " bicubic-upsampled image, Y or RGB", Task.SUPER_RESOLUTION_PREUPSAMPLED, Set.of(2, 3, 4), 0, 33);
+                + " bicubic-upsampled image, Y or RGB", Tasks.SR_UPSAMPLED, Set.of(2, 3, 4), 0, 33);
         this.mapping = mapping;
     }
 
@@ -29,7 +29,7 @@ final class Srcnn extends BaseArchitecture {
         String x = b.conv("extract", "in", 9, n1, Activation.RELU);
         x = b.conv("map", x, mapping, Math.max(1, n1 / 2), Activation.RELU);
         x = b.conv("reconstruct", x, 5, m.colors(), Activation.IDENTITY);
-        b.output("out", x, m.lossOr(PixelLoss.Kind.L2), 1.0);
+        b.output("out", x, m.lossOr(task().loss()), 1.0);
         return b.build("out");
     }
 }

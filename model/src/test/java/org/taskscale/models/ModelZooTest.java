@@ -1,5 +1,8 @@
 package org.taskscale.models;
 
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Example;
+import org.taskscale.degrade.Degradation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,12 +107,13 @@ class ModelZooTest {
     }
 
     private static long[] expected(Task t, String output, ModelConfig m, int c, int p, int scale) {
-        return switch (t) {
-            case SUPER_RESOLUTION -> new long[] {m.colors(), (long) p * scale, (long) p * scale};
-            case SUPER_RESOLUTION_PREUPSAMPLED, JPEG_RESTORATION -> new long[] {c, p, p};
-            case COLORIZATION -> new long[] {2, p, p};
-            case RESCALING -> output.equals("lr") ? new long[] {3, p / scale, p / scale} : new long[] {3, p, p};
-            case COLOR_EMBEDDING -> output.equals("grey") ? new long[] {1, p, p} : new long[] {3, p, p};
+        return switch (t.name()) {
+            case "sr" -> new long[] {m.colors(), (long) p * scale, (long) p * scale};
+            case "sr-upsampled", "jpeg" -> new long[] {c, p, p};
+            case "colorize" -> new long[] {2, p, p};
+            case "rescale" -> output.equals("lr") ? new long[] {3, p / scale, p / scale} : new long[] {3, p, p};
+            case "color-embed" -> output.equals("grey") ? new long[] {1, p, p} : new long[] {3, p, p};
+            default -> throw new AssertionError(t);
         };
     }
 
@@ -241,11 +245,11 @@ class ModelZooTest {
         Architecture a = ModelRegistry.get(name);
         ModelConfig m = ModelConfig.defaults(name).withSize(name.equals("colorize-large") ? 8 : 16, 2)
                 .withScale(a.scales().contains(2) ? 2 : 1);
-        List<Examples.Example> ex = new ArrayList<>();
+        List<Example> ex = new ArrayList<>();
         for (Image p : photos()) {
-            ex.add(Examples.make(a.task(), new Examples.Degradation(m.scale(), m.colors(), 10), p));
+            ex.add(a.task().example(new Degradation(m.scale(), m.colors(), 10), p));
         }
-        MultiDataSet batch = new MultiDataSet(new INDArray[] {Examples.inputs(ex, m.layout())}, Examples.labels(ex, m.layout()));
+        MultiDataSet batch = new MultiDataSet(new INDArray[] {Example.inputs(ex, m.layout())}, Example.labels(ex, m.layout()));
         ComputationGraph g = ModelRegistry.build(m, new Adam(2e-3));
         double first = g.score(batch);
         double last = first;

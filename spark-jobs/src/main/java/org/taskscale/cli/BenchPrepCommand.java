@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
-import org.taskscale.prep.Manifest;
+import org.taskscale.io.Manifest;
 import org.taskscale.prep.PrepJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -147,10 +147,10 @@ final class BenchPrepCommand implements Callable<Integer> {
                     out.flush();
                     continue;
                 }
-                double rate = m.counts().get("patches") / s;
+                double rate = m.contents().counts().get("patches") / s;
                 rates.computeIfAbsent(master, k -> new java.util.ArrayList<>()).add(rate);
                 out.printf(Locale.ROOT, "  ours %s: %d patches in %.1f s (Spark start-up included) = %.1f patches/s;"
-                        + " process CPU %.1f s = %.2f cores%n", master, m.counts().get("patches"), s, rate, cpu, cpu / s);
+                        + " process CPU %.1f s = %.2f cores%n", master, m.contents().counts().get("patches"), s, rate, cpu, cpu / s);
                 out.flush();
             } finally {
                 deleteTree(tmp);

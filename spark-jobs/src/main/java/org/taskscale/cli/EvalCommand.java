@@ -8,8 +8,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.eval.EvalConfig;
 import org.taskscale.eval.EvalJob;
-import org.taskscale.models.Task;
-import org.taskscale.prep.PrepTask;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,7 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (images == null || conf != null) {
                 throw new UserException("The single-model form takes --model and --images (and no CONF).");
             }
-            Task t = task == null ? null : PrepTask.parse(task, "--task").task();
+            Task t = task == null ? null : Tasks.parse(task, "--task");
             EvalConfig single = EvalConfig.single(c, model, images, t, scale,
                     quality);
             try {

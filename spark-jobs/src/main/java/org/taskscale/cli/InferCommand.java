@@ -1,15 +1,17 @@
 package org.taskscale.cli;
 
+import org.taskscale.tasks.Mode;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.taskscale.infer.Inference;
+import org.taskscale.inference.Inference;
 import org.taskscale.infer.InferJob;
-import org.taskscale.prep.PrepTask;
-import org.taskscale.models.Task;
+
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,10 +74,10 @@ public final class InferCommand implements Callable<Integer> {
         if (options.showIfAsked(c, w)) {
             return 0;
         }
-        Task t = task == null ? null : PrepTask.parse(task, "--task").task();
-        Inference.Mode m;
+        Task t = task == null ? null : Tasks.parse(task, "--task");
+        Mode m;
         try {
-            m = Inference.Mode.parse(mode);
+            m = Mode.parse(mode);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

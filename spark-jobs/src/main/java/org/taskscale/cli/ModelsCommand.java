@@ -59,7 +59,7 @@ public final class ModelsCommand implements Callable<Integer> {
             long params = ModelRegistry.build(m).numParams();
             String scale = a.scales().equals(java.util.Set.of(1)) ? "-" : "x" + m.scale();
             out.printf(Locale.ROOT, "%-15s %,12d params  %-4s %-30s %s%n", name, params, scale,
-                    a.task().name().toLowerCase(Locale.ROOT).replace('_', '-'), a.description());
+                    a.task().label(), a.description());
             out.flush();
         }
         return 0;

@@ -18,7 +18,7 @@ import org.taskscale.eval.EvalConfig;
 import org.taskscale.eval.EvalJob;
 import org.taskscale.eval.EvalResults;
 import org.taskscale.models.ModelConfig;
-import org.taskscale.prep.Manifest;
+import org.taskscale.io.Manifest;
 import org.taskscale.prep.PrepConfig;
 import org.taskscale.prep.PrepJob;
 import org.taskscale.train.TrainConfig;
@@ -101,11 +101,11 @@ public final class QuickstartCommand implements Callable<Integer> {
             stages.add(String.format(Locale.ROOT, "train %.0f s", (System.nanoTime() - s) / 1e9));
             s = System.nanoTime();
             out.printf("quickstart: [3/3] evaluate on the %d validation photo(s), whole, against bicubic%n",
-                    man.validPhotos().size());
+                    man.contents().validPhotos().size());
             out.flush();
             Config ec = c.withValue("taskscale.eval.checkpoints",
                             ConfigValueFactory.fromIterable(List.of(run + "/model.zip")))
-                    .withValue("taskscale.eval.datasets", ConfigValueFactory.fromMap(Map.of("valid", man.validPhotos())));
+                    .withValue("taskscale.eval.datasets", ConfigValueFactory.fromMap(Map.of("valid", man.contents().validPhotos())));
             EvalJob.Result res = EvalJob.run(EvalConfig.from(ec), jsc, jsc.hadoopConfiguration(),
                     "taskscale quickstart: x2 task-aware rescaling on the bundled photos", out);
             stages.add(String.format(Locale.ROOT, "eval %.0f s", (System.nanoTime() - s) / 1e9));
@@ -129,7 +129,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     private static String foreignEntry(FileSystem fs, org.apache.hadoop.fs.Path dir) throws java.io.IOException {
         for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
             String name = st.getPath().getName();
-            if (!RUN_FILES.contains(name) && !org.taskscale.fs.AtomicWrites.isTemporary(name)) {
+            if (!RUN_FILES.contains(name) && !org.taskscale.io.AtomicWrites.isTemporary(name)) {
                 return "holds " + st.getPath();
             }
         }

@@ -4,7 +4,6 @@ import org.taskscale.spark.ExecutorReporter;
 import com.typesafe.config.Config;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.taskscale.spark.ExecutorReporter;
 
 /**
  * The one place a command makes its Spark context: the app name and log level from the configuration, the

@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.taskscale.config.ConfigException;
-import org.taskscale.models.Task;
-import org.taskscale.prep.PrepTask;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
+
 
 /**
  * The {@code taskscale.eval} block: checkpoints x datasets x scales (or JPEG qualities) and where the results go.
@@ -48,7 +49,7 @@ public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<S
                 .withValue(PATH + ".datasets", ConfigValueFactory.fromMap(Map.of(name.isEmpty() ? "images" : name, images)))
                 .withValue(PATH + ".scales", ConfigValueFactory.fromIterable(scale > 0 ? List.of(scale) : List.of()))
                 .withValue(PATH + ".qualities", ConfigValueFactory.fromIterable(List.of(quality)))
-                .withValue(PATH + ".task", ConfigValueFactory.fromAnyRef(task == null ? "" : PrepTask.of(task).configName()))
+                .withValue(PATH + ".task", ConfigValueFactory.fromAnyRef(task == null ? "" : task.name()))
                 .withValue(PATH + ".scale", ConfigValueFactory.fromAnyRef(scale));
         return from(c);
     }
@@ -74,7 +75,7 @@ public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<S
             datasets.put(en.getKey(), paths);
         }
         String task = e.getString("task").trim();
-        Task t = task.isEmpty() ? null : PrepTask.parse(task, PATH + ".task").task();
+        Task t = task.isEmpty() ? null : Tasks.parse(task, PATH + ".task");
         return new EvalConfig(List.copyOf(e.getStringList("checkpoints")), e.getBoolean("all-checkpoints"), datasets,
                 List.copyOf(e.getIntList("scales")), List.copyOf(e.getIntList("qualities")), t, e.getInt("scale"),
                 e.getString("out"), e.getInt("tile"), e.getInt("crops"), e.getInt("crop-size"), e.getInt("partitions"),

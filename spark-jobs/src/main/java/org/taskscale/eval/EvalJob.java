@@ -22,9 +22,10 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.taskscale.eval.ImageEvaluator.Item;
 import org.taskscale.eval.ImageEvaluator.Outcome;
-import org.taskscale.fs.OutputGuard;
-import org.taskscale.models.ModelFile;
-import org.taskscale.models.Task;
+import org.taskscale.io.OutputGuard;
+import org.taskscale.io.ModelFile;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 import org.taskscale.prep.PhotoLister;
 import org.taskscale.prep.PrepJob;
 import org.taskscale.spark.PeakMemory;
@@ -61,12 +62,11 @@ public final class EvalJob {
                 ModelFile.Info info = info(zip, cfg, conf);
                 boolean crops = zip.equals(zips.get(zips.size() - 1));
                 for (int setting : settings(info, cfg, zip, out)) {
-                    boolean scaling = ImageEvaluator.scaling(info.task());
                     for (var d : images.entrySet()) {
                         int n = 0;
                         for (PhotoLister.Photo ph : d.getValue()) {
-                            items.add(new Item(zip, d.getKey(), ph.path(), ph.key(), info.task(), scaling ? setting : 1,
-                                    info.task() == Task.JPEG_RESTORATION ? setting : 10, crops && n++ < cfg.crops()));
+                            items.add(new Item(zip, d.getKey(), ph.path(), ph.key(), info.task(),
+                                    info.task().scales() ? setting : 1, info.task().usesQuality() ? setting : 10, crops && n++ < cfg.crops()));
                         }
                     }
                 }
@@ -94,10 +94,10 @@ public final class EvalJob {
     /** The scales (scaling tasks), JPEG qualities (restoration) or the one setting (others) a model runs at. */
     private static List<Integer> settings(ModelFile.Info info, EvalConfig cfg, String zip, PrintWriter out) {
         Task t = info.task();
-        if (t == Task.JPEG_RESTORATION) {
+        if (t.usesQuality()) {
             return cfg.qualities().isEmpty() ? List.of(10) : cfg.qualities();
         }
-        if (!ImageEvaluator.scaling(t)) {
+        if (!t.scales()) {
             return List.of(1);
         }
         if (cfg.scales().isEmpty()) {
@@ -105,7 +105,7 @@ public final class EvalJob {
         }
         List<Integer> ok = new ArrayList<>();
         for (int s : cfg.scales()) {
-            if (s == info.scale() || t == Task.SUPER_RESOLUTION_PREUPSAMPLED) {
+            if (s == info.scale() || t.anyScale()) {
                 ok.add(s);
             } else {
                 out.printf("eval: %s is a x%d model: not evaluated at x%d%n", zip, info.scale(), s);

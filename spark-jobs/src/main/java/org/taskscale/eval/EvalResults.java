@@ -14,7 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.taskscale.eval.ImageEvaluator.Row;
-import org.taskscale.fs.AtomicWrites;
+import org.taskscale.io.AtomicWrites;
 
 /**
  * The results of an evaluation as the files other tools read: {@code eval.json} ({@code results}: one object per

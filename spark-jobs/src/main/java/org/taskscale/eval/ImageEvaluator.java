@@ -1,5 +1,9 @@
 package org.taskscale.eval;
 
+import org.taskscale.tasks.Example;
+import org.taskscale.tasks.Mode;
+import org.taskscale.tasks.Protocol;
+import org.taskscale.degrade.Degradation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -16,10 +20,11 @@ import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageEncoder;
 import org.taskscale.image.ImageReadException;
 import org.taskscale.image.Metrics;
-import org.taskscale.infer.Inference;
-import org.taskscale.models.ModelFile;
-import org.taskscale.models.Task;
-import org.taskscale.prep.PrepTask;
+import org.taskscale.inference.Inference;
+import org.taskscale.io.ModelFile;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
+
 
 /**
  * Evaluates one whole image with one model by the standard {@link Protocol} (tiled inference, identical to
@@ -91,14 +96,13 @@ public final class ImageEvaluator {
             return new Outcome(item, null, null, e.detail());
         }
         Task task = item.task();
-        boolean scaling = scaling(task);
-        int scale = scaling ? item.scale() : 1;
+        int scale = task.scales() ? item.scale() : 1;
         String small = tooSmall(inf, task, scale, img.height(), img.width());
         if (small != null) {
             return new Outcome(item, null, null, small);
         }
         try {
-            Examples.Example ex = Examples.make(task, new Examples.Degradation(scale, inf.info().colors(), item.quality()), img);
+            Example ex = task.example(new Degradation(scale, inf.info().colors(), item.quality()), img);
             img = null;
             Planes input = ex.input();
             List<Planes> labels = ex.labels();
@@ -108,10 +112,10 @@ public final class ImageEvaluator {
             input = null;
             outs = null;
             // the scores need only the rescaler's LR label beside the images
-            labels = task == Task.RESCALING ? List.of(labels.get(0)) : List.of();
+            labels = task.hasPreview() ? List.of(labels.get(0)) : List.of();
             Protocol.Scores s = Protocol.score(task, scale, labels, im);
-            Row row = new Row(item.checkpoint(), item.dataset(), item.image(), PrepTask.of(task).configName(),
-                    scaling ? item.scale() : null, task == Task.JPEG_RESTORATION ? item.quality() : null, s.psnrY(),
+            Row row = new Row(item.checkpoint(), item.dataset(), item.image(), task.name(),
+                    task.scales() ? item.scale() : null, task.usesQuality() ? item.quality() : null, s.psnrY(),
                     s.ssimY(), s.baselinePsnrY(), s.baselineSsimY(), s.lrPsnrY(), s.psnrBY());
             return new Outcome(item, row, item.crop() ? crops(row, im, scale) : null, null);
         } catch (RuntimeException e) {
@@ -125,7 +129,7 @@ public final class ImageEvaluator {
      * scale and the border shave, SSIM's 11x11 window must fit, and the model's size multiple; null when it is not.
      */
     static String tooSmall(Inference inf, Task task, int scale, int height, int width) {
-        int shave = Protocol.shave(task, scale);
+        int shave = task.shave(scale);
         int need = Math.max(11 + 2 * shave, scale == 1 ? 1 : 4 * scale);
         int h = height - height % scale;
         int w = width - width % scale;
@@ -133,17 +137,7 @@ public final class ImageEvaluator {
             return String.format(java.util.Locale.ROOT, "is %dx%d, too small for x%d evaluation (at least %dx%d after the"
                     + " crop to a multiple of the scale)", width, height, scale, need, need);
         }
-        Inference.Mode mode = switch (task) {
-            case RESCALING -> Inference.Mode.DOWNSCALE;
-            case JPEG_RESTORATION -> Inference.Mode.RESTORE;
-            case COLORIZATION, COLOR_EMBEDDING -> Inference.Mode.COLORIZE;
-            default -> Inference.Mode.UPSCALE;
-        };
-        return inf.unfit(mode, task == Task.SUPER_RESOLUTION ? h / scale : h, task == Task.SUPER_RESOLUTION ? w / scale : w);
-    }
-
-    static boolean scaling(Task t) {
-        return t == Task.RESCALING || t == Task.SUPER_RESOLUTION || t == Task.SUPER_RESOLUTION_PREUPSAMPLED;
+        return inf.unfit(task.evalMode(), task.evalInput(h, scale), task.evalInput(w, scale));
     }
 
     /** Crops where the reference is busiest (largest luma variance among a 4 x 4 grid of windows). */

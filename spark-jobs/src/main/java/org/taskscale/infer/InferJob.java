@@ -1,5 +1,8 @@
 package org.taskscale.infer;
 
+import org.taskscale.tasks.Mode;
+import org.taskscale.inference.Inference;
+import org.taskscale.tiles.Raster8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -17,14 +20,15 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.taskscale.fs.AtomicWrites;
-import org.taskscale.fs.Csv;
-import org.taskscale.fs.OutputGuard;
+import org.taskscale.io.AtomicWrites;
+import org.taskscale.io.Csv;
+import org.taskscale.io.OutputGuard;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
-import org.taskscale.models.ModelFile;
-import org.taskscale.models.Task;
+import org.taskscale.io.ModelFile;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 import org.taskscale.prep.PhotoLister;
 import org.taskscale.prep.PrepJob;
 import org.taskscale.spark.PeakMemory;
@@ -41,7 +45,7 @@ public final class InferJob {
     private InferJob() {}
 
     /** What to run: the model, how it is used and tiled. */
-    public record Options(String model, Inference.Mode mode, int tile, int overlap, Task task, int scale, String out,
+    public record Options(String model, Mode mode, int tile, int overlap, Task task, int scale, String out,
                           long maxPixels) implements Serializable {}
 
     /** The list of skipped inputs written beside the outputs: {@code path,reason}. */
@@ -88,7 +92,7 @@ public final class InferJob {
         Worker w = new Worker(o, conf);
         out.printf(Locale.ROOT, "infer: %s (%s x%d), mode %s, %d image(s), tiles %s, overlap %d px%n", o.model(),
                 w.inference.info().arch(), w.inference.info().scale(), o.mode().name().toLowerCase(Locale.ROOT), plan.size(),
-                o.tile() == 0 ? "off (whole images)" : o.tile() + " px", w.inference.firstRunner().overlap());
+                o.tile() == 0 ? "off (whole images)" : o.tile() + " px", w.inference.first().overlap());
         out.flush();
         List<Outcome> outcomes = new ArrayList<>();
         for (String[] p : plan) {

@@ -23,7 +23,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.taskscale.fs.AtomicWrites;
+import org.taskscale.io.AtomicWrites;
 
 /**
  * The fault-injection harness: {@code taskscale train} in child JVMs, killed with SIGKILL at random moments and

@@ -13,8 +13,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.taskscale.fs.AtomicWrites;
-import org.taskscale.models.ModelFile;
+import org.taskscale.io.AtomicWrites;
+import org.taskscale.io.ModelFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 

@@ -7,7 +7,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.taskscale.prep.PrepData;
+import org.taskscale.io.BatchFile;
 
 /** Trains in this process, one batch file after another (mode = single; the reference for bench spark). */
 public final class SingleProcessTrainer implements Trainer {
@@ -24,7 +24,7 @@ public final class SingleProcessTrainer implements Trainer {
         for (String f : batchFiles) {
             Path p = new Path(f);
             try (InputStream in = p.getFileSystem(conf).open(p)) {
-                net.fit(PrepData.read(in));
+                net.fit(BatchFile.read(in));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read the batch file " + f + ": " + e.getMessage(), e);
             }

@@ -6,11 +6,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.taskscale.prep.PrepData;
+import org.taskscale.io.BatchFile;
 
 /**
  * dl4j-spark parameter averaging over the executors: each call hands the batch files to {@code fitPaths}, workers
- * load them with {@link PrepData}, fit {@code averaging-frequency} minibatches each, and the driver averages the
+ * load them with {@link BatchFile}, fit {@code averaging-frequency} minibatches each, and the driver averages the
  * parameters (and updater state).
  */
 public final class SparkAveragingTrainer implements Trainer {
@@ -36,7 +36,7 @@ public final class SparkAveragingTrainer implements Trainer {
 
     @Override
     public void fit(List<String> batchFiles) {
-        spark.fitPaths(sc.parallelize(batchFiles, Math.min(workers, batchFiles.size())), new PrepData());
+        spark.fitPaths(sc.parallelize(batchFiles, Math.min(workers, batchFiles.size())), new BatchFile());
     }
 
     @Override

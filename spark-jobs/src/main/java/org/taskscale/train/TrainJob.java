@@ -27,12 +27,12 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
-import org.taskscale.fs.OutputGuard;
+import org.taskscale.io.OutputGuard;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
-import org.taskscale.models.ModelFile;
+import org.taskscale.io.ModelFile;
 import org.taskscale.models.ModelRegistry;
-import org.taskscale.prep.Manifest;
+import org.taskscale.io.Manifest;
 
 /**
  * The training job: a prep output, a registered architecture, an optimiser and a budget in; a run directory
@@ -74,8 +74,8 @@ public final class TrainJob {
         FileSystem dfs = data.getFileSystem(conf);
         Manifest manifest = readManifest(dfs, data);
         check(manifest, arch, m);
-        List<String> train = batchFiles(dfs, new Path(data, manifest.trainDir()));
-        List<String> valid = batchFiles(dfs, new Path(data, manifest.validDir()));
+        List<String> train = batchFiles(dfs, new Path(data, manifest.contents().trainDir()));
+        List<String> valid = batchFiles(dfs, new Path(data, manifest.contents().validDir()));
         if (train.isEmpty()) {
             throw new ConfigException(TrainConfig.PATH + ".data: " + data + " has no training batch files.");
         }
@@ -88,7 +88,7 @@ public final class TrainJob {
                     run.removedLeftovers(), run.root());
         }
         String hash = hash(config.getConfig("taskscale.model").root().render(com.typesafe.config.ConfigRenderOptions.concise())
-                + manifest.inputListSha256());
+                + manifest.contents().inputListSha256());
         ComputationGraph net;
         TrainState state;
         RunDir.Loaded loaded = run.hasCheckpoints() ? run.latest(out) : null;
@@ -124,7 +124,7 @@ public final class TrainJob {
             if (valid.isEmpty()) {
                 throw new ConfigException(TrainConfig.PATH + ".data: " + data + " has no validation batch files.");
             }
-            Validation.Result r = Validation.run(net, valid, arch.task(), manifest.scale(), m.layout(), conf,
+            Validation.Result r = Validation.run(net, valid, arch.task(), manifest.settings().scale(), m.layout(), conf,
                     state.iteration(), state.epoch() + 1);
             out.printf(Locale.ROOT, "valid: %d examples: PSNR-Y %.2f dB (baseline %.2f, %+.2f), SSIM-Y %.4f (baseline %.4f)%s%n",
                     r.examples(), r.psnrY(), r.baselinePsnrY(), r.psnrY() - r.baselinePsnrY(), r.ssimY(), r.baselineSsimY(),
@@ -137,11 +137,11 @@ public final class TrainJob {
         String old = run.readString("metrics.csv");
         List<String> metrics = state.metricsUpTo(old == null ? List.of() : old.lines().skip(1).toList());
         out.printf(Locale.ROOT, "train: %d training and %d validation batch files of %d (%s, patch %d), mode %s%n",
-                train.size(), valid.size(), manifest.minibatch(), manifest.task(), manifest.patchSize(), t.mode());
+                train.size(), valid.size(), manifest.settings().minibatch(), manifest.settings().task(), manifest.settings().patchSize(), t.mode());
         out.flush();
 
         try (Trainer trainer = t.mode().equals("spark")
-                ? new SparkAveragingTrainer(sc, net, t, manifest.minibatch(), run.root() + "/export")
+                ? new SparkAveragingTrainer(sc, net, t, manifest.settings().minibatch(), run.root() + "/export")
                 : new SingleProcessTrainer(net, conf)) {
             int chunk = trainer instanceof SparkAveragingTrainer s ? s.roundFiles(t.averagingFrequency()) : 8;
             org.nd4j.linalg.dataset.MultiDataSet probe = probe(train.get(0), conf);
@@ -161,8 +161,8 @@ public final class TrainJob {
                     long c0 = System.nanoTime();
                     trainer.fit(order.subList(state.fileInEpoch(), state.fileInEpoch() + n));
                     double secs = (System.nanoTime() - c0) / 1e9;
-                    state = state.advanced(n, (long) n * manifest.minibatch());
-                    double rate = n * manifest.minibatch() / secs;
+                    state = state.advanced(n, (long) n * manifest.settings().minibatch());
+                    double rate = n * manifest.settings().minibatch() / secs;
                     double lr = t.learningRate() * (t.lrDecayIterations() > 0
                             ? Math.pow(t.lrDecayFactor(), state.iteration() / t.lrDecayIterations()) : 1);
                     String terms = lossTerms(trainer.network(), probe, arch);
@@ -214,7 +214,7 @@ public final class TrainJob {
     private static TrainState validate(ComputationGraph net, List<String> valid, Architecture arch, ModelConfig m,
                                        Manifest manifest, Configuration conf, TrainState state, RunDir run,
                                        List<String> metrics, PrintWriter out) throws IOException {
-        Validation.Result r = Validation.run(net, valid, arch.task(), manifest.scale(), m.layout(), conf,
+        Validation.Result r = Validation.run(net, valid, arch.task(), manifest.settings().scale(), m.layout(), conf,
                 state.iteration(), state.epoch() + 1);
         if (r == null) {
             return state;
@@ -275,7 +275,7 @@ public final class TrainJob {
     private static org.nd4j.linalg.dataset.MultiDataSet probe(String file, Configuration conf) throws IOException {
         Path p = new Path(file);
         try (InputStream in = p.getFileSystem(conf).open(p)) {
-            return org.taskscale.prep.PrepData.read(in);
+            return org.taskscale.io.BatchFile.read(in);
         }
     }
 
@@ -336,20 +336,20 @@ public final class TrainJob {
     /** The prep output must feed the architecture: same task, input channels, scale and layout. */
     static void check(Manifest man, Architecture arch, ModelConfig m) {
         List<String> problems = new ArrayList<>();
-        if (!man.modelTask().equals(arch.task().name())) {
-            problems.add("it holds " + man.modelTask() + " examples (prep task " + man.task() + "), " + m.name()
+        if (!man.settings().modelTask().equals(arch.task().id())) {
+            problems.add("it holds " + man.settings().modelTask() + " examples (prep task " + man.settings().task() + "), " + m.name()
                     + " learns " + arch.task());
         }
-        if (man.inputShape().get(0) != arch.inputChannels(m)) {
-            problems.add("its inputs have " + man.inputShape().get(0) + " channels, " + m.name() + " takes "
+        if (man.shapes().inputShape().get(0) != arch.inputChannels(m)) {
+            problems.add("its inputs have " + man.shapes().inputShape().get(0) + " channels, " + m.name() + " takes "
                     + arch.inputChannels(m));
         }
         boolean scaling = arch.scales().stream().anyMatch(s -> s > 1);
-        if (scaling && man.scale() != m.scale()) {
-            problems.add("it was made for scale " + man.scale() + ", taskscale.model.scale is " + m.scale());
+        if (scaling && man.settings().scale() != m.scale()) {
+            problems.add("it was made for scale " + man.settings().scale() + ", taskscale.model.scale is " + m.scale());
         }
-        if (!man.layout().equals(m.layout().name())) {
-            problems.add("its layout is " + man.layout() + ", taskscale.model.layout is " + m.layout());
+        if (!man.settings().layout().equals(m.layout().name())) {
+            problems.add("its layout is " + man.settings().layout() + ", taskscale.model.layout is " + m.layout());
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("The prep output does not fit model " + m.name() + ": " + String.join("; ", problems)

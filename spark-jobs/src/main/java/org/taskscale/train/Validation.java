@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
-import org.taskscale.eval.Protocol;
-import org.taskscale.models.Task;
-import org.taskscale.prep.PrepData;
+import org.taskscale.tasks.Protocol;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
+import org.taskscale.io.BatchFile;
 
 /** Validation on a prep output's valid/ batch files: the evaluation {@link Protocol} averaged over the examples. */
 public final class Validation {
@@ -32,7 +33,7 @@ public final class Validation {
             Path p = new Path(f);
             MultiDataSet mds;
             try (InputStream in = p.getFileSystem(conf).open(p)) {
-                mds = PrepData.read(in);
+                mds = BatchFile.read(in);
             }
             INDArray[] out = net.output(mds.getFeatures(0));
             for (int i = 0; i < mds.getFeatures(0).size(0); i++) {
@@ -56,6 +57,6 @@ public final class Validation {
             return null;
         }
         return new Result(iteration, epoch, n, sum[0] / n, sum[1] / n, sum[2] / n, sum[3] / n,
-                task == Task.RESCALING ? sum[4] / n : Double.NaN);
+                task.hasPreview() ? sum[4] / n : Double.NaN);
     }
 }

@@ -26,9 +26,10 @@ import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.Metrics;
 import org.taskscale.models.ModelConfig;
-import org.taskscale.models.ModelFile;
+import org.taskscale.io.ModelFile;
 import org.taskscale.models.ModelRegistry;
-import org.taskscale.models.Task;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 
 /** Evaluation: the protocol's baseline, the eval.json / eval.csv / report.html contract, the Spark sweep. */
 class EvalJobTest {
@@ -62,7 +63,7 @@ class EvalJobTest {
         StringWriter log = new StringWriter();
         EvalConfig cfg = EvalConfig.single(c.withValue("taskscale.eval.out",
                         com.typesafe.config.ConfigValueFactory.fromAnyRef(dir.resolve("out").toString())),
-                model.toString(), images.toString(), Task.RESCALING, 2, 10);
+                model.toString(), images.toString(), Tasks.RESCALE, 2, 10);
         EvalJob.Result res = EvalJob.run(cfg, null, new Configuration(), "test", new PrintWriter(log));
         assertEquals(2, res.rows().size());
         // baseline: MATLAB bicubic /2 to 8 bits, x2 back to the (even-cropped) size, PSNR-Y with 2 pixels shaved

@@ -1,5 +1,7 @@
 package org.taskscale.infer;
 
+import org.taskscale.tasks.Mode;
+import org.taskscale.inference.Inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +20,7 @@ import org.taskscale.cli.Main;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.models.ModelConfig;
-import org.taskscale.models.ModelFile;
+import org.taskscale.io.ModelFile;
 import org.taskscale.models.ModelRegistry;
 
 /** {@code infer}: files in, PNGs out, tiled like whole-image inference, locally and on Spark. */
@@ -37,7 +39,7 @@ class InferJobTest {
         Files.write(in.resolve("broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2});
         ModelConfig m = ModelConfig.defaults("aetad-skip").withSize(8, 1);
         ComputationGraphHolder.save(m, dir.resolve("model.zip"));
-        InferJob.Options down = new InferJob.Options(dir.resolve("model.zip").toString(), Inference.Mode.DOWNSCALE, 64, -1,
+        InferJob.Options down = new InferJob.Options(dir.resolve("model.zip").toString(), Mode.DOWNSCALE, 64, -1,
                 null, 0, dir.resolve("lr").toString(), ImageDecoder.DEFAULT_MAX_PIXELS);
         StringWriter log = new StringWriter();
         List<InferJob.Outcome> res = InferJob.run(List.of(in.toString()), down, new Configuration(), new PrintWriter(log));
@@ -51,10 +53,10 @@ class InferJobTest {
         // tiles give the whole-image result (to the 8-bit rounding of values within 1e-4 of a level boundary)
         ModelFile.Loaded loaded = ModelFile.read(Files.readAllBytes(dir.resolve("model.zip")), "model.zip", null, 0);
         Image photo = new ImageDecoder().decode(SAMPLES.resolve("chelsea.png"));
-        Image whole = new Inference(loaded, 0, -1).apply(Inference.Mode.DOWNSCALE, photo, null).toImage();
+        Image whole = new Inference(loaded, 0, -1).apply(Mode.DOWNSCALE, photo, null).toImage();
         assertTrue(maxDiff(whole, lr) <= 1, "tiled vs whole: " + maxDiff(whole, lr));
         // the upscaler on the written LR previews, on Spark
-        InferJob.Options up = new InferJob.Options(dir.resolve("model.zip").toString(), Inference.Mode.UPSCALE, 64, -1, null,
+        InferJob.Options up = new InferJob.Options(dir.resolve("model.zip").toString(), Mode.UPSCALE, 64, -1, null,
                 0, dir.resolve("hr").toString(), ImageDecoder.DEFAULT_MAX_PIXELS);
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("infer-test")
                 .set("spark.ui.enabled", "false").set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
@@ -66,7 +68,7 @@ class InferJobTest {
         Image hr = new ImageDecoder().decode(dir.resolve("hr/chelsea_lr_up.png"));
         assertEquals(300, hr.height());
         assertEquals(450, hr.width());
-        Image hrWhole = new Inference(loaded, 0, -1).apply(Inference.Mode.UPSCALE, lr, null).toImage();
+        Image hrWhole = new Inference(loaded, 0, -1).apply(Mode.UPSCALE, lr, null).toImage();
         assertTrue(maxDiff(hrWhole, hr) <= 1, "tiled vs whole: " + maxDiff(hrWhole, hr));
     }
 

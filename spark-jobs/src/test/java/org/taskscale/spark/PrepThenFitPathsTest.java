@@ -24,11 +24,11 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
-import org.taskscale.prep.Manifest;
-import org.taskscale.prep.PrepData;
+import org.taskscale.io.Manifest;
+import org.taskscale.io.BatchFile;
 import org.taskscale.prep.PrepJob;
 
-/** The prep output is what dl4j-spark's fitPaths trains on (with PrepData as the loader): prep the samples, then train aetad-small. */
+/** The prep output is what dl4j-spark's fitPaths trains on (with BatchFile as the loader): prep the samples, then train aetad-small. */
 class PrepThenFitPathsTest {
     @TempDir
     Path dir;
@@ -47,7 +47,7 @@ class PrepThenFitPathsTest {
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("prep-fitpaths").setMaster("local[2]")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"))) {
             Manifest m = PrepJob.run(config, sc, new PrintWriter(new StringWriter()));
-            assertEquals(64, m.counts().get("train-patches"));
+            assertEquals(64, m.contents().counts().get("train-patches"));
             List<String> paths;
             try (Stream<Path> s = Files.list(out.resolve("train"))) {
                 paths = s.filter(p -> p.getFileName().toString().startsWith("batch-")).map(p -> p.toUri().toString())
@@ -57,7 +57,7 @@ class PrepThenFitPathsTest {
             ComputationGraph g = ModelRegistry.build(ModelConfig.defaults("aetad-small").withSize(16, 1), new Adam(2e-3));
             MultiDataSet first;
             try (var in = Files.newInputStream(Path.of(java.net.URI.create(paths.get(0))))) {
-                first = PrepData.read(in);
+                first = BatchFile.read(in);
             }
             double before = g.score(first);
             // numWorkers must be given: dl4j-spark M2's fitPaths on a graph otherwise dereferences the (null)
@@ -68,7 +68,7 @@ class PrepThenFitPathsTest {
             SparkComputationGraph spark = new SparkComputationGraph(sc, g, tm);
             JavaRDD<String> rdd = sc.parallelize(paths, 2);
             for (int epoch = 0; epoch < 8; epoch++) {
-                spark.fitPaths(rdd, new PrepData());
+                spark.fitPaths(rdd, new BatchFile());
             }
             double after = spark.getNetwork().score(first);
             System.out.printf("aetad-small via fitPaths: loss on a prep batch %.4f -> %.4f%n", before, after);

@@ -16,7 +16,7 @@ import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
 import org.taskscale.prep.PrepConfig;
-import org.taskscale.prep.PrepTask;
+
 
 /** Every experiment template loads, validates, builds its model, and preps the data its model learns from. */
 class ExperimentFilesTest {
@@ -37,7 +37,7 @@ class ExperimentFilesTest {
             ModelRegistry.configure(m, new Adam(1e-4));
             PrepConfig p = PrepConfig.from(c);
             TrainConfig t = TrainConfig.from(c);
-            assertEquals(PrepTask.of(a.task()), p.task(), f + ": the prep task feeds another model");
+            assertEquals(a.task(), p.task(), f + ": the prep task feeds another model");
             assertEquals(p.output(), t.data(), f + ": train reads what prep writes");
             assertEquals(f.getFileName().toString().replace(".conf", ""), t.experiment(), f + ": run named after the file");
             if (p.task().scales()) {

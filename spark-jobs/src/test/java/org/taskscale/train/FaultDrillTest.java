@@ -12,7 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.taskscale.prep.MiniHdfs;
+import org.taskscale.io.MiniHdfs;
 
 /**
  * The fault-injection harness on the local filesystem and on a real HDFS: 20 SIGKILLs at random moments of

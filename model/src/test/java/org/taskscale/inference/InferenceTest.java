@@ -1,5 +1,11 @@
-package org.taskscale.infer;
+package org.taskscale.inference;
 
+import org.taskscale.tasks.Example;
+import org.taskscale.tasks.Mode;
+import org.taskscale.degrade.Degradation;
+import org.taskscale.tiles.TiledRunner;
+import org.taskscale.tiles.Footprint;
+import org.taskscale.tiles.Raster8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,9 +24,10 @@ import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.image.Image;
 import org.taskscale.models.ModelConfig;
-import org.taskscale.models.ModelFile;
+import org.taskscale.io.ModelFile;
 import org.taskscale.models.ModelRegistry;
-import org.taskscale.models.Task;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 
 class InferenceTest {
     static ModelFile.Loaded model(String name, int scale, CNN2DFormat layout) {
@@ -66,7 +73,7 @@ class InferenceTest {
         ModelFile.Loaded m = model(name, scale, CNN2DFormat.NHWC);
         Task t = m.info().task();
         Image img = photo(3, 83, 71);
-        var ex = Examples.make(t, new Examples.Degradation(Math.max(1, scale), m.info().colors(), 20), img);
+        var ex = t.example(new Degradation(Math.max(1, scale), m.info().colors(), 20), img);
         Inference whole = new Inference(m, 0, -1);
         Inference tiled = new Inference(m, 24, -1);
         List<Planes> a = whole.outputs(ex.input(), null);
@@ -83,7 +90,7 @@ class InferenceTest {
     @Test
     void withoutOverlapTheTilesShowSeams() {
         ModelFile.Loaded m = model("srcnn", 2, CNN2DFormat.NCHW);
-        var ex = Examples.make(Task.SUPER_RESOLUTION_PREUPSAMPLED, new Examples.Degradation(2, m.info().colors(), 20), photo(3, 64, 64));
+        var ex = Tasks.SR_UPSAMPLED.example(new Degradation(2, m.info().colors(), 20), photo(3, 64, 64));
         Planes whole = new Inference(m, 0, -1).outputs(ex.input(), null).get(0);
         Planes patches = new Inference(m, 16, 0).outputs(ex.input(), null).get(0);
         assertTrue(maxDiff(whole, patches) > 1e-3, "non-overlapping patches should differ near their borders");
@@ -94,8 +101,8 @@ class InferenceTest {
     @Test
     void theRescalersTwoHalvesEqualTheTrainedGraph() {
         ModelFile.Loaded m = model("aetad-skip", 2, CNN2DFormat.NCHW);
-        var ex = Examples.make(Task.RESCALING, new Examples.Degradation(2, 3, 20), photo(3, 40, 48));
-        INDArray[] full = m.net().output(Examples.inputs(List.of(ex), CNN2DFormat.NCHW));
+        var ex = Tasks.RESCALE.example(new Degradation(2, 3, 20), photo(3, 40, 48));
+        INDArray[] full = m.net().output(Example.inputs(List.of(ex), CNN2DFormat.NCHW));
         List<Planes> parts = new Inference(m, 0, -1).outputs(ex.input(), null);
         Planes lr = Examples.unbatch(full[0], 0, CNN2DFormat.NCHW);
         Planes hr = Examples.unbatch(full[1], 0, CNN2DFormat.NCHW);
@@ -108,21 +115,21 @@ class InferenceTest {
         ModelFile.Loaded m = model("aetad-skip", 2, CNN2DFormat.NHWC);
         Inference inf = new Inference(m, 32, -1);
         Image img = photo(3, 51, 40);
-        Raster8 lr = inf.apply(Inference.Mode.DOWNSCALE, img, null);
+        Raster8 lr = inf.apply(Mode.DOWNSCALE, img, null);
         assertEquals(25, lr.height());
         assertEquals(20, lr.width());
-        Raster8 hr = inf.apply(Inference.Mode.UPSCALE, lr.toImage(), null);
+        Raster8 hr = inf.apply(Mode.UPSCALE, lr.toImage(), null);
         assertEquals(50, hr.height());
         assertEquals(40, hr.width());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> inf.apply(Inference.Mode.RESTORE, img, null));
+                () -> inf.apply(Mode.RESTORE, img, null));
         assertTrue(e.getMessage().contains("downscale or upscale"), e.getMessage());
         // a Y model upscales colour photos, chroma by bicubic
-        Raster8 sr = new Inference(model("srcnn", 3, CNN2DFormat.NCHW), 20, -1).apply(Inference.Mode.UPSCALE, img, null);
+        Raster8 sr = new Inference(model("srcnn", 3, CNN2DFormat.NCHW), 20, -1).apply(Mode.UPSCALE, img, null);
         assertEquals(153, sr.height());
         assertEquals(3, sr.channels());
         Raster8 col = new Inference(model("colorize-basic", 1, CNN2DFormat.NCHW), 20, -1)
-                .apply(Inference.Mode.COLORIZE, img, null);
+                .apply(Mode.COLORIZE, img, null);
         assertEquals(51, col.height());
         assertEquals(40, col.width());
     }
@@ -152,7 +159,7 @@ class InferenceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelFile.read(plain.toByteArray(), "plain.zip", null, 0));
         assertTrue(e.getMessage().contains("plain.zip") && e.getMessage().contains("--scale"), e.getMessage());
-        assertEquals(Task.RESCALING, ModelFile.read(plain.toByteArray(), "plain.zip", null, 4).info().task());
+        assertEquals(Tasks.RESCALE, ModelFile.read(plain.toByteArray(), "plain.zip", null, 4).info().task());
         assertEquals(null, ModelFile.peek(new java.io.ByteArrayInputStream(plain.toByteArray())), "no entry to peek at");
         ComputationGraph srcnn = model("srcnn", 2, CNN2DFormat.NCHW).net();
         java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream();

@@ -1,4 +1,4 @@
-package org.taskscale.fs;
+package org.taskscale.io;
 
 /** CSV fields as RFC 4180 writes them: quoted when they hold a comma, a quote or a line break. */
 public final class Csv {

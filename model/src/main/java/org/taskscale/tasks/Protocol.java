@@ -1,20 +1,16 @@
-package org.taskscale.eval;
+package org.taskscale.tasks;
 
 import java.util.List;
 import org.taskscale.data.Planes;
-import org.taskscale.image.Bicubic;
 import org.taskscale.image.ColorSpaces;
 import org.taskscale.image.Image;
 import org.taskscale.image.Metrics;
-import org.taskscale.models.Task;
 
 /**
  * The evaluation protocol for one example (a training patch or a whole image), the same for validation during
- * training and for evaluation: the network's main output rounded to 8 bits; PSNR-Y and SSIM-Y (BT.601) with
- * {@code scale} pixels shaved for scaling tasks; the task's baseline on the same example (MATLAB bicubic down and
- * up for rescaling, bicubic up of the LR input for SR, the input for SRCNN and JPEG, the grey image for
- * colorization and colour embedding); for rescaling the learned LR preview against the bicubic LR; for JPEG
- * PSNR-B.
+ * training and for evaluation: the network's main output rounded to 8 bits; PSNR-Y and SSIM-Y (BT.601) with the
+ * task's border shave; the task's baseline on the same example ({@link Task#baseline}); the learned LR preview
+ * against the bicubic LR where the task has one; PSNR-B where the quality is a setting (JPEG).
  */
 public final class Protocol {
     private Protocol() {}
@@ -22,14 +18,6 @@ public final class Protocol {
     /** Scores of one example; the fields that do not apply are NaN. */
     public record Scores(double psnrY, double ssimY, double baselinePsnrY, double baselineSsimY, double lrPsnrY,
                          double psnrBY) {}
-
-    /** The pixels shaved from each border for {@code task} at {@code scale}. */
-    public static int shave(Task task, int scale) {
-        return switch (task) {
-            case SUPER_RESOLUTION, SUPER_RESOLUTION_PREUPSAMPLED, RESCALING -> scale;
-            default -> 0;
-        };
-    }
 
     /**
      * The images one example is scored on (0..255): the reference, the network's result on the 8-bit grid, the
@@ -44,25 +32,10 @@ public final class Protocol {
      */
     public static Images images(Task task, int scale, Planes input, List<Planes> labels, List<Planes> outputs) {
         int main = task.outputs().size() - 1;
-        Image ref;
-        Image got;
-        Image base;
-        if (task == Task.COLORIZATION) {
-            ref = lab(input, labels.get(main));
-            got = quantizeInPlace(lab(input, outputs.get(main)));
-            Planes l = labels.get(main);
-            base = lab(input, new Planes(2, l.height(), l.width(), new float[l.data().length]));
-        } else {
-            ref = image(labels.get(main));
-            got = image8(outputs.get(main));
-            base = switch (task) {
-                case RESCALING -> Bicubic.resize(quantizeInPlace(Bicubic.resize(ref, 1.0 / scale)), scale);
-                case SUPER_RESOLUTION -> Bicubic.resizeTo(image(input), ref.height(), ref.width());
-                case COLOR_EMBEDDING -> ColorSpaces.luma(ref).toRgb();
-                default -> image(input);
-            };
-        }
-        Image preview = task == Task.RESCALING ? image8(outputs.get(0)) : null;
+        Image ref = task.reference(input, labels.get(main));
+        Image got = task.result(input, outputs.get(main));
+        Image base = task.baseline(ref, input, labels.get(main), scale);
+        Image preview = task.hasPreview() ? image8(outputs.get(0)) : null;
         return new Images(ref, got, quantizeInPlace(base), preview);
     }
 
@@ -73,14 +46,14 @@ public final class Protocol {
 
     /** Scores the {@link #images} of one example; each image's Y plane is made once, shaved. */
     public static Scores score(Task task, int scale, List<Planes> labels, Images im) {
-        int shave = shave(task, scale);
+        int shave = task.shave(scale);
         double lr = Double.NaN;
-        if (task == Task.RESCALING) {
+        if (task.hasPreview()) {
             lr = Metrics.psnrY(image(labels.get(0)), im.preview(), 0);
         }
         Image ref = Metrics.shaved(ColorSpaces.luma(im.reference()), shave);
         Image got = Metrics.shaved(ColorSpaces.luma(im.result()), shave);
-        double psnrB = task == Task.JPEG_RESTORATION ? Metrics.psnrBY(ref, got, 0) : Double.NaN;
+        double psnrB = task.usesQuality() ? Metrics.psnrBY(ref, got, 0) : Double.NaN;
         double psnr = Metrics.psnr(ref, got, 0);
         double ssim = Metrics.ssimY(ref, got, 0);
         got = null;
@@ -107,7 +80,7 @@ public final class Protocol {
     }
 
     /** Rounds a freshly made image onto the 8-bit grid in place ({@link Image#quantized8} without a copy). */
-    private static Image quantizeInPlace(Image img) {
+    static Image quantizeInPlace(Image img) {
         float[] d = img.data();
         for (int k = 0; k < d.length; k++) {
             d[k] = Image.quantize8(d[k]);

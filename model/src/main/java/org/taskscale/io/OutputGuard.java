@@ -1,4 +1,4 @@
-package org.taskscale.fs;
+package org.taskscale.io;
 
 import java.io.IOException;
 import java.net.URI;

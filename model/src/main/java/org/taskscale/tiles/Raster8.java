@@ -1,4 +1,4 @@
-package org.taskscale.infer;
+package org.taskscale.tiles;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;

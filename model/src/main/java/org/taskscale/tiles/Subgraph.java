@@ -1,4 +1,4 @@
-package org.taskscale.infer;
+package org.taskscale.tiles;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

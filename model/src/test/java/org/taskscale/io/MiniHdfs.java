@@ -1,4 +1,4 @@
-package org.taskscale.prep;
+package org.taskscale.io;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.taskscale.models;
+package org.taskscale.io;
 
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -16,6 +17,11 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.taskscale.models.Architecture;
+import org.taskscale.models.ModelConfig;
+import org.taskscale.models.ModelRegistry;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 
 /**
  * A model zip: DL4J's own format ({@link ModelSerializer}, so any DL4J tool still reads it) plus one entry,
@@ -32,9 +38,7 @@ public final class ModelFile {
     public record Info(String arch, Task task, int scale, int colors, CNN2DFormat layout) {
         public static Info of(ModelConfig m) {
             Architecture a = ModelRegistry.get(m.name());
-            int colors = a.task() == Task.COLORIZATION ? 1 : a.task() == Task.RESCALING
-                    || a.task() == Task.COLOR_EMBEDDING ? 3 : m.colors();
-            return new Info(m.name(), a.task(), m.scale(), colors, m.layout());
+            return new Info(m.name(), a.task(), m.scale(), a.task().colors(m.colors()), m.layout());
         }
 
         /** The same network with the task, scale or colours given (a null or 0 keeps this one's). */
@@ -71,7 +75,7 @@ public final class ModelFile {
     static String json(Info info) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("arch", info.arch());
-        m.put("task", info.task().name());
+        m.put("task", info.task().id());
         m.put("scale", info.scale());
         m.put("colors", info.colors());
         m.put("layout", info.layout().name());
@@ -119,7 +123,7 @@ public final class ModelFile {
 
     private static Info parse(byte[] json) throws IOException {
         var n = new ObjectMapper().readTree(json);
-        return new Info(n.get("arch").asText(), Task.valueOf(n.get("task").asText()), n.get("scale").asInt(),
+        return new Info(n.get("arch").asText(), Tasks.byId(n.get("task").asText()), n.get("scale").asInt(),
                 n.get("colors").asInt(), CNN2DFormat.valueOf(n.get("layout").asText()));
     }
 
@@ -133,11 +137,9 @@ public final class ModelFile {
         var outs = conf.getNetworkOutputs();
         Task t = task;
         if (t == null) {
-            if (outs.equals(Task.RESCALING.outputs().stream().map(Task.Output::name).toList())) {
-                t = Task.RESCALING;
-            } else if (outs.equals(Task.COLOR_EMBEDDING.outputs().stream().map(Task.Output::name).toList())) {
-                t = Task.COLOR_EMBEDDING;
-            } else {
+            t = Tasks.all().stream().filter(k -> k.twoStage() && outs.equals(List.of(k.outputNames()))).findFirst()
+                    .orElse(null);
+            if (t == null) {
                 throw new IllegalArgumentException("The model " + source + " does not say its task (no " + ENTRY
                         + " entry; outputs " + outs + "): give it, e.g. --task sr.");
             }
@@ -153,11 +155,11 @@ public final class ModelFile {
         if (first == null) {
             throw new IllegalArgumentException("The model " + source + " has no convolution on its input.");
         }
-        boolean scaling = t == Task.RESCALING || t == Task.SUPER_RESOLUTION || t == Task.SUPER_RESOLUTION_PREUPSAMPLED;
+        boolean scaling = t.scales();
         if (scaling && scale <= 0) {
             throw new IllegalArgumentException("The model " + source + " does not say its scale: give it, e.g. --scale 2.");
         }
-        int colors = first.getNIn() == 1 && t != Task.COLORIZATION ? 1 : 3;
+        int colors = t.colors(first.getNIn() == 1 ? 1 : 3);
         return new Info("unknown", t, scaling ? scale : 1, colors, first.getCnn2dDataFormat());
     }
 }

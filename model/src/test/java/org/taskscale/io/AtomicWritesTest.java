@@ -1,4 +1,4 @@
-package org.taskscale.fs;
+package org.taskscale.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.taskscale.prep.MiniHdfs;
+
 
 /**
  * Replacing a file through a temporary sibling renamed over it: new content in place, the old one kept when

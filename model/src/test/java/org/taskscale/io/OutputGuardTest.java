@@ -1,4 +1,4 @@
-package org.taskscale.fs;
+package org.taskscale.io;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

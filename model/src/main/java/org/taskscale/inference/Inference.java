@@ -1,4 +1,4 @@
-package org.taskscale.infer;
+package org.taskscale.inference;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -6,42 +6,25 @@ import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
-import org.taskscale.eval.Protocol;
 import org.taskscale.image.Bicubic;
 import org.taskscale.image.ColorSpaces;
 import org.taskscale.image.Image;
-import org.taskscale.models.ModelFile;
-import org.taskscale.models.Task;
+import org.taskscale.io.ModelFile;
+import org.taskscale.tasks.Mode;
+import org.taskscale.tasks.Networks;
+import org.taskscale.tasks.Task;
+import org.taskscale.tiles.Raster8;
+import org.taskscale.tiles.Subgraph;
+import org.taskscale.tiles.TiledRunner;
 
 /**
  * A trained model applied to whole images through {@link TiledRunner}s: the networks of each use are cut out of
- * the trained graph once (a rescaler's downscaler, and its upscaler starting from a stored 8-bit LR image; a
- * colour embedder's encoder and decoder), then any number of images of any size run through them in bounded
- * memory. Serves both {@code infer} (photos in, photos out) and evaluation (the task's example in, the outputs
- * the protocol scores out).
+ * the trained graph once (the encoder and, from the stored 8-bit middle image, the decoder of two-stage tasks),
+ * then any number of images of any size run through them in bounded memory; the task says what each mode does with
+ * them. Serves both {@code infer} (photos in, photos out) and evaluation (the task's example in, the outputs the
+ * protocol scores out).
  */
-public final class Inference {
-    /** What {@code infer} does to a photo. */
-    public enum Mode {
-        /** A rescaler's learned LR image (the preview). */
-        DOWNSCALE,
-        /** A rescaler's upscaler on a (learned) LR image, or a super-resolution model on any image. */
-        UPSCALE,
-        /** JPEG artifact removal. */
-        RESTORE,
-        /** A colorization model on a grey (or any) photo, or a colour embedder's decoder on its grey embedding. */
-        COLORIZE;
-
-        public static Mode parse(String s) {
-            try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Unknown mode '" + s + "': valid modes are downscale, upscale, restore"
-                        + " and colorize.");
-            }
-        }
-    }
-
+public final class Inference implements Networks {
     private final ModelFile.Info info;
     /** The first stage: the encoder of two-stage models, else the whole network. */
     private final TiledRunner first;
@@ -57,7 +40,7 @@ public final class Inference {
         ComputationGraph net = model.net();
         var layout = info.layout();
         Task t = info.task();
-        if (t == Task.RESCALING || t == Task.COLOR_EMBEDDING) {
+        if (t.twoStage()) {
             String encoded = t.outputs().get(0).name();
             String decoded = t.outputs().get(1).name();
             String cut = Subgraph.feeding(net, encoded);
@@ -73,8 +56,14 @@ public final class Inference {
         return info;
     }
 
+    @Override
+    public int scale() {
+        return info.scale();
+    }
+
     /** The runner that reads a photo first (for reporting its footprint). */
-    public TiledRunner firstRunner() {
+    @Override
+    public TiledRunner first() {
         return first;
     }
 
@@ -106,33 +95,17 @@ public final class Inference {
      */
     public Raster8 apply(Mode mode, Image photo, PrintWriter progress) {
         check(mode);
-        Task t = info.task();
-        switch (mode) {
-            case DOWNSCALE -> {
-                return rgb(first, Examples.units(photo.toRgb().modCrop(info.scale())), progress);
-            }
-            case UPSCALE -> {
-                if (t == Task.RESCALING) {
-                    return rgb(second, Examples.units(photo.toRgb()), progress);
-                }
-                Image src = t == Task.SUPER_RESOLUTION_PREUPSAMPLED ? Bicubic.resize(photo, info.scale()) : photo;
-                return perPlane(src, progress);
-            }
-            case RESTORE -> {
-                return perPlane(photo, progress);
-            }
-            case COLORIZE -> {
-                if (t == Task.COLOR_EMBEDDING) {
-                    return rgb(second, Examples.plainLuma(photo.toRgb()), progress);
-                }
-                Planes l = Examples.make(Task.COLORIZATION, new Examples.Degradation(1, 3, 100), photo).input();
-                Raster8 out = new Raster8(3, l.height(), l.width());
-                first.run(l, (y, x, ab) ->
-                        out.put(y, x, planes(Protocol.lab(TiledRunner.crop(l, y, x, ab.height(), ab.width()), ab))), progress);
-                return out;
-            }
-            default -> throw new IllegalStateException(mode.toString());
-        }
+        return info.task().apply(mode, this, photo, progress);
+    }
+
+    @Override
+    public Raster8 encode(Planes input, PrintWriter progress) {
+        return rgb(first, input, progress);
+    }
+
+    @Override
+    public Raster8 decode(Planes input, PrintWriter progress) {
+        return rgb(second, input, progress);
     }
 
     private static Raster8 rgb(TiledRunner runner, Planes input, PrintWriter progress) {
@@ -142,15 +115,8 @@ public final class Inference {
         return out;
     }
 
-    private static Planes planes(Image img) {
-        return new Planes(img.channels(), img.height(), img.width(), img.data());
-    }
-
-    /**
-     * Runs the network on the photo's planes: RGB models on RGB; Y models on the Y plane of BT.601, with Cb and
-     * Cr resized by bicubic interpolation to the output size (the SR literature's convention).
-     */
-    private Raster8 perPlane(Image photo, PrintWriter progress) {
+    @Override
+    public Raster8 perPlane(Image photo, PrintWriter progress) {
         if (info.colors() == 3) {
             return rgb(first, Examples.units(photo.toRgb()), progress);
         }
@@ -169,7 +135,8 @@ public final class Inference {
             for (int i = 0; i < n; i++) {
                 ycc.data()[i] = core.data()[i] * 255f;
             }
-            out.put(r, c, planes(ColorSpaces.ycbcrToRgb(ycc)));
+            Image rgb = ColorSpaces.ycbcrToRgb(ycc);
+            out.put(r, c, new Planes(rgb.channels(), rgb.height(), rgb.width(), rgb.data()));
         }, progress);
         return out;
     }
@@ -177,12 +144,11 @@ public final class Inference {
     /** Throws when {@code mode} does not apply to this model (callers check before reading any image). */
     public void check(Mode mode) {
         Task t = info.task();
-        require(switch (mode) {
-            case DOWNSCALE -> t == Task.RESCALING;
-            case UPSCALE -> t == Task.RESCALING || t == Task.SUPER_RESOLUTION || t == Task.SUPER_RESOLUTION_PREUPSAMPLED;
-            case RESTORE -> t == Task.JPEG_RESTORATION;
-            case COLORIZE -> t == Task.COLOR_EMBEDDING || t == Task.COLORIZATION;
-        }, mode);
+        if (!t.modes().contains(mode)) {
+            List<String> use = java.util.Arrays.stream(Mode.values()).filter(t.modes()::contains).map(Mode::label).toList();
+            throw new IllegalArgumentException("Mode " + mode.label() + " does not apply to a " + info.arch()
+                    + " model (task " + t.id().toLowerCase(Locale.ROOT) + "): use " + String.join(" or ", use) + ".");
+        }
     }
 
     /**
@@ -194,18 +160,5 @@ public final class Inference {
         int m = Math.max(runner.footprint().alignment(), mode == Mode.DOWNSCALE ? info.scale() : 1);
         return height < m || width < m ? String.format(Locale.ROOT, "is %dx%d, smaller than the model's size multiple"
                 + " of %d pixels", width, height, m) : null;
-    }
-
-    private void require(boolean ok, Mode mode) {
-        if (!ok) {
-            throw new IllegalArgumentException("Mode " + mode.name().toLowerCase(Locale.ROOT) + " does not apply to a "
-                    + info.arch() + " model (task " + info.task().name().toLowerCase(Locale.ROOT) + "): "
-                    + switch (info.task()) {
-                        case RESCALING -> "use downscale or upscale.";
-                        case SUPER_RESOLUTION, SUPER_RESOLUTION_PREUPSAMPLED -> "use upscale.";
-                        case JPEG_RESTORATION -> "use restore.";
-                        case COLORIZATION, COLOR_EMBEDDING -> "use colorize.";
-                    });
-        }
     }
 }
