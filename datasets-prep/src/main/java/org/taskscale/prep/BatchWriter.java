@@ -6,21 +6,10 @@ import org.taskscale.io.BatchFile;
 import org.taskscale.tasks.Tasks;
 import org.taskscale.tasks.Example;
 import org.taskscale.degrade.Degradation;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
-import org.taskscale.image.ImageEncoder;
 
 /**
  * Turns an ordered minibatch of source patches into the task's examples, as one {@link BatchFile.Batch} (the prep

@@ -1,5 +1,9 @@
 package org.taskscale.prep;
 
+import org.taskscale.io.Digests;
+import org.taskscale.spark.HadoopConfs;
+import org.taskscale.spark.Progress;
+import org.taskscale.spark.PhotoLister;
 import org.taskscale.io.Manifest;
 import org.taskscale.io.BatchFile;
 import com.typesafe.config.Config;
@@ -8,10 +12,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +66,8 @@ public final class PrepJob {
         outDir = outFs.makeQualified(outDir);
         prepareOutput(outFs, outDir, cfg.overwrite());
 
-        PhotoLister.Listing listing = PhotoLister.list(inputs, cfg.listFile(), cfg.extensions(), hconf);
+        PhotoLister.Listing listing = PhotoLister.list(inputs, cfg.listFile(), cfg.extensions(), hconf,
+                PrepConfig.PATH + ".inputs");
         List<String> photos = listing.photos().stream().map(PhotoLister.Photo::path).toList();
         List<String> keys = listing.photos().stream().map(PhotoLister.Photo::key).toList();
         if (photos.isEmpty()) {
@@ -76,7 +79,7 @@ public final class PrepJob {
                 cfg.patchesPerImage() > 0 ? cfg.patchesPerImage() + " patches per photo" : "grid", outDir);
         out.flush();
 
-        Broadcast<Map<String, String>> confMap = jsc.broadcast(toMap(hconf));
+        Broadcast<Map<String, String>> confMap = jsc.broadcast(HadoopConfs.toMap(hconf));
         int parts = partitions(cfg, jsc, photos.size());
         LongAccumulator photosDone = jsc.sc().longAccumulator("photos done");
         LongAccumulator patchesMade = jsc.sc().longAccumulator("patches made");
@@ -93,10 +96,9 @@ public final class PrepJob {
             return o;
         }).persist(StorageLevel.MEMORY_AND_DISK());
 
-        Progress progress = new Progress(out, photos.size(), photosDone, patchesMade);
-        progress.start();
+        DecodeProgress progress = new DecodeProgress(out, photos.size(), photosDone, patchesMade);
         List<Summary> summaries;
-        try {
+        try (Progress ignored = Progress.every(5000, "prep-progress", progress::report)) {
             summaries = new ArrayList<>(outcomes
                     .map(o -> new Summary(o.path(), o.valid(), o.patches().size(), o.reason(), o.detail())).collect());
             Map<String, Integer> ordinal = new HashMap<>();
@@ -104,8 +106,6 @@ public final class PrepJob {
                 ordinal.put(photos.get(i), i);
             }
             summaries.sort(java.util.Comparator.comparing(s -> ordinal.get(s.path())));  // back in photo-key order
-        } finally {
-            progress.stop();
         }
         progress.report();
 
@@ -266,7 +266,7 @@ public final class PrepJob {
     private static PhotoPatcher.Outcome readAndPatch(String path, String key, boolean valid, PhotoPatcher patcher,
                                                      Map<String, String> conf) {
         Path p = new Path(path);
-        return patcher.patch(path, key, () -> p.getFileSystem(fromMap(conf)).open(p), valid);
+        return patcher.patch(path, key, () -> p.getFileSystem(HadoopConfs.fromMap(conf)).open(p), valid);
     }
 
     /**
@@ -318,7 +318,7 @@ public final class PrepJob {
                     channelSums.add(made.channelSums(0, channels, nhwc));
                     values.add(made.entries().get(0).length() / channels);
                     Path file = new Path(dirName, String.format(Locale.ROOT, "batch-%06d.bin", batch._1()));
-                    AtomicWrites.writeOnce(file, BatchFile.bytes(made), fromMap(confMap.value()));
+                    AtomicWrites.writeOnce(file, BatchFile.bytes(made), HadoopConfs.fromMap(confMap.value()));
                     written.add(1);
                 });
         long files = written.value();
@@ -335,79 +335,15 @@ public final class PrepJob {
         return sb.toString();
     }
 
+    /** The fingerprint of the sorted photo list: SHA-256 of each path and a newline. */
     private static String sha256(List<String> photos) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String p : photos) {
-                md.update(p.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) '\n');
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256(photos.stream().map(p -> p + "\n").collect(java.util.stream.Collectors.joining()));
     }
 
-    /** A Hadoop configuration as a serialisable map, to ship to executors (Configuration is not serialisable). */
-    public static Map<String, String> toMap(Configuration conf) {
-        Map<String, String> m = new HashMap<>();
-        for (Map.Entry<String, String> e : conf) {
-            m.put(e.getKey(), e.getValue());
-        }
-        return m;
-    }
-
-    /** The inverse of {@link #toMap}. */
-    public static Configuration fromMap(Map<String, String> m) {
-        Converted last = lastConverted;
-        if (last != null && last.from() == m) {
-            return last.conf();  // the same broadcast map: every batch of an executor
-        }
-        Configuration c = new Configuration(false);
-        m.forEach(c::set);
-        lastConverted = new Converted(m, c);
-        return c;
-    }
-
-    /** A map {@link #fromMap} converted, and its configuration. */
-    private record Converted(Map<String, String> from, Configuration conf) {}
-
-    /** The last conversion (building a configuration for every batch file cost 4% of the job). */
-    private static volatile Converted lastConverted;
-
-    /** Prints photos done, patches, patches/s and ETA every few seconds while the decode stage runs. */
-    static final class Progress {
-        private final PrintWriter out;
-        private final long total;
-        private final LongAccumulator photos;
-        private final LongAccumulator patches;
-        private final long start = System.nanoTime();
-        private Thread thread;
-
-        Progress(PrintWriter out, long total, LongAccumulator photos, LongAccumulator patches) {
-            this.out = out;
-            this.total = total;
-            this.photos = photos;
-            this.patches = patches;
-        }
-
-        void start() {
-            thread = new Thread(() -> {
-                try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        Thread.sleep(5000);
-                        report();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "prep-progress");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() {
-            thread.interrupt();
+    /** The decode stage's progress line: photos done, patches, patches/s and ETA. */
+    record DecodeProgress(PrintWriter out, long total, LongAccumulator photos, LongAccumulator patches, long start) {
+        DecodeProgress(PrintWriter out, long total, LongAccumulator photos, LongAccumulator patches) {
+            this(out, total, photos, patches, System.nanoTime());
         }
 
         synchronized void report() {

@@ -1,5 +1,6 @@
 package org.taskscale.prep;
 
+import org.taskscale.spark.PhotoLister;
 import org.taskscale.io.Manifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

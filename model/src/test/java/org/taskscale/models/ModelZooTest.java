@@ -30,7 +30,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.taskscale.config.ConfigException;
-import org.taskscale.data.Examples;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 

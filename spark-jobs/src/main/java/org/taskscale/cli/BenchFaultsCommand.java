@@ -1,5 +1,6 @@
 package org.taskscale.cli;
 
+import org.taskscale.spark.SparkContexts;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,20 +3,15 @@ package org.taskscale.cli;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.eval.EvalConfig;
 import org.taskscale.eval.EvalJob;
-import org.taskscale.tasks.Task;
 import org.taskscale.tasks.Tasks;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale eval CONF}: the sweep of {@code taskscale.eval} (checkpoints x datasets x scales / qualities) on
@@ -26,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Evaluate checkpoints on folders of whole images with the standard protocol (PSNR-Y/SSIM-Y against"
                 + " the task's baseline): the sweep of CONF's taskscale.eval block on Spark, or one model with --model."
                 + " Writes OUT/eval.json, OUT/eval.csv and OUT/report.html.")
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand extends JobCommand {
     @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file with a taskscale.eval block.")
     Path conf;
 
@@ -52,46 +47,47 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--tile", description = "Tile side in pixels, 0 = whole images (taskscale.eval.tile).")
     Integer tile;
 
-    @Mixin
-    SparkMaster sparkMaster;
-
-    @Mixin
-    ConfigOptions options;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter w = spec.commandLine().getOut();
+    void flags() {
         options.setString("taskscale.eval.out", out);
         options.set("taskscale.eval.tile", tile);
-        Config c = options.load(conf);
-        if (options.showIfAsked(c, w)) {
-            return 0;
+    }
+
+    @Override
+    Config load() {
+        return options.load(conf);
+    }
+
+    @Override
+    void validate(Config c) {
+        if (model != null && (images == null || conf != null)) {
+            throw new UserException("The single-model form takes --model and --images (and no CONF).");
         }
-        if (model != null) {
-            if (images == null || conf != null) {
-                throw new UserException("The single-model form takes --model and --images (and no CONF).");
-            }
-            Task t = task == null ? null : Tasks.parse(task, "--task");
-            EvalConfig single = EvalConfig.single(c, model, images, t, scale,
-                    quality);
-            try {
-                EvalJob.run(single, null, new Configuration(), "taskscale evaluation: " + model, w);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage());  // a missing model or a folder without images
-            }
-            return 0;
-        }
-        if (images != null || task != null) {
+        if (model == null && (images != null || task != null)) {
             throw new UserException("--images and --task belong to the single-model form: give --model too.");
         }
-        EvalConfig cfg = EvalConfig.from(c);  // bad values fail here, before Spark starts
-        try (JavaSparkContext jsc = sparkMaster.start(c)) {
-            EvalJob.run(cfg, jsc, jsc.hadoopConfiguration(), "taskscale evaluation sweep", w);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+        config(c);
+    }
+
+    /** The sweep of CONF, or the single-model form's one model on one folder. */
+    private EvalConfig config(Config c) {
+        return model == null ? EvalConfig.from(c)
+                : EvalConfig.single(c, model, images, task == null ? null : Tasks.parse(task, "--task"), scale, quality);
+    }
+
+    @Override
+    boolean illegalArgumentsAreUserErrors() {
+        return true;  // a missing model or checkpoint, a folder without images
+    }
+
+    @Override
+    int run(Config c, PrintWriter w) throws Exception {
+        if (model != null) {
+            EvalJob.run(config(c), null, new Configuration(), "taskscale evaluation: " + model, w);
+            return 0;
+        }
+        try (JavaSparkContext jsc = spark(c)) {
+            EvalJob.run(config(c), jsc, jsc.hadoopConfiguration(), "taskscale evaluation sweep", w);
         }
         return 0;
     }

@@ -4,20 +4,15 @@ import org.taskscale.tasks.Mode;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.taskscale.inference.Inference;
 import org.taskscale.infer.InferJob;
 
 import org.taskscale.tasks.Task;
 import org.taskscale.tasks.Tasks;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code taskscale infer --model M --mode MODE IN... --out DIR}: a model on photos of any size, tiled. */
 @Command(name = "infer", mixinStandardHelpOptions = true,
@@ -25,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " that give exactly the whole-image result; writes 8-bit PNGs into --out. Modes: downscale (a"
                 + " rescaler's LR preview), upscale (a rescaler's upscaler on an LR image, or an SR model), restore"
                 + " (JPEG artifacts), colorize.")
-public final class InferCommand implements Callable<Integer> {
+public final class InferCommand extends JobCommand {
     @Option(names = "--model", required = true, description = "Model zip (a run's model.zip or a checkpoint).")
     String model;
 
@@ -58,22 +53,17 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--spark", description = "Run as a Spark job over the files (one model load per partition).")
     boolean spark;
 
-    @Mixin
-    SparkMaster sparkMaster;
-
-    @Mixin
-    ConfigOptions options;
-
-    @Spec
-    CommandSpec spec;
+    @Override
+    Config load() {
+        return options.load(null);
+    }
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter w = spec.commandLine().getOut();
-        Config c = options.load(null);
-        if (options.showIfAsked(c, w)) {
-            return 0;
-        }
+    void validate(Config c) {
+        options(c);
+    }
+
+    private InferJob.Options options(Config c) {
         Task t = task == null ? null : Tasks.parse(task, "--task");
         Mode m;
         try {
@@ -85,19 +75,23 @@ public final class InferCommand implements Callable<Integer> {
             throw new UserException("--tile and --scale must be >= 0 and --overlap >= -1, not " + tile + ", " + scale
                     + " and " + overlap + ".");
         }
-        InferJob.Options o = new InferJob.Options(model, m, tile, overlap, t, scale, out,
-                c.getLong("taskscale.image.max-pixels"));
+        return new InferJob.Options(model, m, tile, overlap, t, scale, out, c.getLong("taskscale.image.max-pixels"));
+    }
+
+    @Override
+    boolean illegalArgumentsAreUserErrors() {
+        return true;  // a missing model, a mode the model does not have, no images
+    }
+
+    @Override
+    int run(Config c, PrintWriter w) throws Exception {
         List<InferJob.Outcome> res;
-        try {
-            if (spark) {
-                try (JavaSparkContext jsc = sparkMaster.start(c)) {
-                    res = InferJob.run(inputs, o, jsc, w);
-                }
-            } else {
-                res = InferJob.run(inputs, o, new Configuration(), w);
+        if (spark) {
+            try (JavaSparkContext jsc = spark(c)) {
+                res = InferJob.run(inputs, options(c), jsc, w);
             }
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+        } else {
+            res = InferJob.run(inputs, options(c), new Configuration(), w);
         }
         // skipped files are named on the console and in rejects.csv; the good ones were written: success
         return res.isEmpty() ? Main.EXIT_BAD_INPUT : 0;

@@ -4,15 +4,12 @@ import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.prep.PrepConfig;
 import org.taskscale.prep.PrepJob;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale prep [CONF] [flags]}: photos to pre-batched training files (the {@code taskscale.prep}
@@ -21,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "prep", mixinStandardHelpOptions = true,
         description = "Cut photo collections (local, hdfs://, s3a://) into augmented training patches and write them"
                 + " as pre-batched DL4J files with manifest.json and rejects.csv. Flags set taskscale.prep keys.")
-public final class PrepCommand implements Callable<Integer> {
+public final class PrepCommand extends JobCommand {
     @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file (HOCON).")
     Path conf;
 
@@ -61,17 +58,8 @@ public final class PrepCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
     boolean overwrite;
 
-    @Mixin
-    SparkMaster sparkMaster;
-
-    @Mixin
-    ConfigOptions options;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    void flags() {
         String k = "taskscale.prep.";
         options.set(k + "task", task);
         if (inputs != null && !inputs.isEmpty()) {
@@ -87,13 +75,21 @@ public final class PrepCommand implements Callable<Integer> {
         options.set(k + "minibatch", minibatch);
         options.set(k + "seed", seed);
         options.set(k + "overwrite", overwrite ? "true" : null);
-        Config c = options.load(conf);
-        PrintWriter out = spec.commandLine().getOut();
-        if (options.showIfAsked(c, out)) {
-            return 0;
-        }
-        org.taskscale.prep.PrepConfig.from(c);  // fail on a bad value before Spark starts
-        try (JavaSparkContext jsc = sparkMaster.start(c)) {
+    }
+
+    @Override
+    Config load() {
+        return options.load(conf);
+    }
+
+    @Override
+    void validate(Config c) {
+        PrepConfig.from(c);
+    }
+
+    @Override
+    int run(Config c, PrintWriter out) throws Exception {
+        try (JavaSparkContext jsc = spark(c)) {
             PrepJob.run(c, jsc, out);
         }
         return 0;

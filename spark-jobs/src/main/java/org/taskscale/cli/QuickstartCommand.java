@@ -97,7 +97,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             s = System.nanoTime();
             out.println("quickstart: [2/3] train");
             out.flush();
-            TrainJob.run(c, t.mode().equals("single") ? null : jsc, new TrainJob.Options(true, null, false), out);
+            TrainJob.run(c, t.usesSpark() ? jsc : null, new TrainJob.Options(true, null, false), out);
             stages.add(String.format(Locale.ROOT, "train %.0f s", (System.nanoTime() - s) / 1e9));
             s = System.nanoTime();
             out.printf("quickstart: [3/3] evaluate on the %d validation photo(s), whole, against bicubic%n",

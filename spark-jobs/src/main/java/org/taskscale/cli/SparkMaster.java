@@ -2,6 +2,7 @@ package org.taskscale.cli;
 
 import com.typesafe.config.Config;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.spark.SparkContexts;
 import picocli.CommandLine.Option;
 
 /** The {@code --master} option of every command that starts Spark, mixed into each. */

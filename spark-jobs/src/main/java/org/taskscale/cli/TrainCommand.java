@@ -3,17 +3,13 @@ package org.taskscale.cli;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.train.TrainConfig;
 import org.taskscale.train.TrainJob;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale train [CONF]}: trains {@code taskscale.model} on a prep output ({@code taskscale.train.data})
@@ -23,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a registered model on a prep output with checkpoints, validation and resume"
                 + " (taskscale.train and taskscale.model blocks).")
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand extends JobCommand {
     @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file (HOCON).")
     Path conf;
 
@@ -49,36 +45,35 @@ public final class TrainCommand implements Callable<Integer> {
             + " prep output's valid/ split; no training.")
     boolean validOnly;
 
-    @Mixin
-    SparkMaster sparkMaster;
-
-    @Mixin
-    ConfigOptions options;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    void flags() {
         if (fresh && resume) {
             throw new UserException("--fresh and --resume contradict each other: give one.");
         }
         options.setString("taskscale.train.data", data);
         options.setString("taskscale.train.experiment", experiment);
         options.setString("taskscale.model.name", model);
-        Config c = options.load(conf);
-        PrintWriter out = spec.commandLine().getOut();
-        if (options.showIfAsked(c, out)) {
-            return 0;
-        }
-        TrainConfig t = TrainConfig.from(c);  // bad values fail here, before Spark starts
+    }
+
+    @Override
+    Config load() {
+        return options.load(conf);
+    }
+
+    @Override
+    void validate(Config c) {
+        TrainConfig.from(c);
         ModelConfig.from(c);
+    }
+
+    @Override
+    int run(Config c, PrintWriter out) throws Exception {
         TrainJob.Options opts = new TrainJob.Options(fresh, load, validOnly);
-        if (t.mode().equals("single") || validOnly) {
+        if (!TrainConfig.from(c).usesSpark() || validOnly) {
             TrainJob.run(c, null, opts, out);
             return 0;
         }
-        try (JavaSparkContext jsc = sparkMaster.start(c)) {
+        try (JavaSparkContext jsc = spark(c)) {
             TrainJob.run(c, jsc, opts, out);
         }
         return 0;

@@ -1,5 +1,7 @@
 package org.taskscale.eval;
 
+import org.taskscale.spark.HadoopConfs;
+import org.taskscale.spark.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -25,9 +27,7 @@ import org.taskscale.eval.ImageEvaluator.Outcome;
 import org.taskscale.io.OutputGuard;
 import org.taskscale.io.ModelFile;
 import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Tasks;
-import org.taskscale.prep.PhotoLister;
-import org.taskscale.prep.PrepJob;
+import org.taskscale.spark.PhotoLister;
 import org.taskscale.spark.PeakMemory;
 
 /**
@@ -41,7 +41,6 @@ public final class EvalJob {
     /** What a sweep produced. */
     public record Result(List<ImageEvaluator.Row> rows, List<EvalResults.Summary> summary, List<String> skipped,
                          Path report) {}
-
 
     /** The work list, in checkpoint order (so that a partition mostly loads one model); notes go to {@code out}. */
     static List<Item> plan(EvalConfig cfg, Configuration conf, PrintWriter out) throws IOException {
@@ -236,7 +235,7 @@ public final class EvalJob {
     }
 
     private static List<Outcome> spark(List<Item> items, EvalConfig cfg, JavaSparkContext jsc, PrintWriter out) {
-        Broadcast<Map<String, String>> confMap = jsc.broadcast(PrepJob.toMap(jsc.hadoopConfiguration()));
+        Broadcast<Map<String, String>> confMap = jsc.broadcast(HadoopConfs.toMap(jsc.hadoopConfiguration()));
         LongAccumulator done = jsc.sc().longAccumulator("images evaluated");
         int parts = cfg.partitions() > 0 ? cfg.partitions() : Math.max(1, Math.min(items.size(), 2 * jsc.defaultParallelism()));
         int tile = cfg.tile();
@@ -244,26 +243,16 @@ public final class EvalJob {
         int scale = cfg.scale();
         int cropSize = cfg.cropSize();
         long maxPixels = cfg.maxPixels();
-        Thread progress = new Thread(() -> {
-            long start = System.nanoTime();
-            try {
-                while (true) {
-                    Thread.sleep(10_000);
-                    long n = done.value();
-                    double el = (System.nanoTime() - start) / 1e9;
-                    out.printf(Locale.ROOT, "eval: %d/%d images, %.1f images/min, ETA %s%n", n, items.size(),
-                            n / el * 60, n == 0 ? "?" : String.format(Locale.ROOT, "%.0f s", el / n * (items.size() - n)));
-                    out.flush();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "eval-progress");
-        progress.setDaemon(true);
-        progress.start();
-        try {
+        long start = System.nanoTime();
+        try (Progress progress = Progress.every(10_000, "eval-progress", () -> {
+            long n = done.value();
+            double el = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "eval: %d/%d images, %.1f images/min, ETA %s%n", n, items.size(), n / el * 60,
+                    n == 0 ? "?" : String.format(Locale.ROOT, "%.0f s", el / n * (items.size() - n)));
+            out.flush();
+        })) {
             return jsc.parallelize(items, parts).mapPartitions(it -> {
-                ImageEvaluator ev = new ImageEvaluator(PrepJob.fromMap(confMap.value()), tile, task, scale, cropSize,
+                ImageEvaluator ev = new ImageEvaluator(HadoopConfs.fromMap(confMap.value()), tile, task, scale, cropSize,
                         maxPixels);
                 List<Outcome> res = new ArrayList<>();
                 while (it.hasNext()) {
@@ -272,8 +261,6 @@ public final class EvalJob {
                 }
                 return res.iterator();
             }).collect();
-        } finally {
-            progress.interrupt();
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.taskscale.eval;
 
 import org.taskscale.tasks.Example;
-import org.taskscale.tasks.Mode;
 import org.taskscale.tasks.Protocol;
 import org.taskscale.degrade.Degradation;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.image.ColorSpaces;
 import org.taskscale.image.Image;
@@ -23,8 +21,6 @@ import org.taskscale.image.Metrics;
 import org.taskscale.inference.Inference;
 import org.taskscale.io.ModelFile;
 import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Tasks;
-
 
 /**
  * Evaluates one whole image with one model by the standard {@link Protocol} (tiled inference, identical to

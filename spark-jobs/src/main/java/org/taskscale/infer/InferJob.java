@@ -1,5 +1,6 @@
 package org.taskscale.infer;
 
+import org.taskscale.spark.HadoopConfs;
 import org.taskscale.tasks.Mode;
 import org.taskscale.inference.Inference;
 import org.taskscale.tiles.Raster8;
@@ -28,9 +29,7 @@ import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
 import org.taskscale.io.ModelFile;
 import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Tasks;
-import org.taskscale.prep.PhotoLister;
-import org.taskscale.prep.PrepJob;
+import org.taskscale.spark.PhotoLister;
 import org.taskscale.spark.PeakMemory;
 
 /**
@@ -54,7 +53,6 @@ public final class InferJob {
     /** One file's fate: written to {@code output}, or skipped for {@code reason}. */
     public record Outcome(String input, String output, int width, int height, String reason, double seconds)
             implements Serializable {}
-
 
     /** The input photos with their output names (relative to the output folder). */
     static List<String[]> plan(List<String> inputs, Options o, Configuration conf) throws IOException {
@@ -108,13 +106,13 @@ public final class InferJob {
     public static List<Outcome> run(List<String> inputs, Options o, JavaSparkContext jsc, PrintWriter out)
             throws IOException {
         List<String[]> plan = plan(inputs, o, jsc.hadoopConfiguration());
-        Broadcast<Map<String, String>> confMap = jsc.broadcast(PrepJob.toMap(jsc.hadoopConfiguration()));
+        Broadcast<Map<String, String>> confMap = jsc.broadcast(HadoopConfs.toMap(jsc.hadoopConfiguration()));
         out.printf(Locale.ROOT, "infer: %s, mode %s, %d image(s) on Spark%n", o.model(),
                 o.mode().name().toLowerCase(Locale.ROOT), plan.size());
         out.flush();
         int parts = Math.max(1, Math.min(plan.size(), jsc.defaultParallelism()));
         List<Outcome> outcomes = jsc.parallelize(plan, parts).mapPartitions(it -> {
-            Worker w = new Worker(o, PrepJob.fromMap(confMap.value()));
+            Worker w = new Worker(o, HadoopConfs.fromMap(confMap.value()));
             List<Outcome> res = new ArrayList<>();
             while (it.hasNext()) {
                 String[] p = it.next();

@@ -1,20 +1,50 @@
 package org.taskscale.train;
 
+import org.taskscale.tasks.Mode;
 import com.typesafe.config.Config;
+import java.util.List;
 import java.util.Locale;
 import org.taskscale.config.ConfigException;
 
 /** The {@code taskscale.train} block, checked before any Spark work. */
-public record TrainConfig(String experiment, String runsRoot, String data, String mode, String optimizer,
+public record TrainConfig(String experiment, String runsRoot, String data, Mode mode, Optimizer optimizer,
                           double learningRate, int lrDecayIterations, double lrDecayFactor, int epochs, long iterations,
                           double minutes, int workers, int averagingFrequency, int prefetch, int checkpointIterations,
                           double checkpointMinutes, int keep, double validMinutes, int validBatches, long seed) {
     public static final String PATH = "taskscale.train";
 
+    /** Where training runs: Spark parameter averaging over the executors, or this process alone. */
+    public enum Mode {
+        SPARK, SINGLE;
+
+        public static Mode parse(String s) {
+            return parseEnum(Mode.class, "mode", s);
+        }
+    }
+
+    /** The update rule: Adam, or SGD with Nesterov momentum 0.9. */
+    public enum Optimizer {
+        ADAM, SGD;
+
+        public static Optimizer parse(String s) {
+            return parseEnum(Optimizer.class, "optimizer", s);
+        }
+    }
+
+    /** The constant of {@code type} named {@code s} (any case); an unknown one fails naming the key and the legal values. */
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String s) {
+        E[] all = type.getEnumConstants();
+        for (E e : all) {
+            if (e.name().equalsIgnoreCase(s.trim())) {
+                return e;
+            }
+        }
+        List<String> names = java.util.Arrays.stream(all).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        throw new ConfigException(PATH + "." + key + " must be " + String.join(" or ", names) + ", not " + s.trim() + ".");
+    }
+
     public TrainConfig {
         check(experiment.matches("[A-Za-z0-9._-]+"), "experiment", "a file-name-safe name", experiment);
-        check(mode.equals("spark") || mode.equals("single"), "mode", "spark or single", mode);
-        check(optimizer.equals("adam") || optimizer.equals("sgd"), "optimizer", "adam or sgd", optimizer);
         check(learningRate > 0, "learning-rate", "positive", learningRate);
         check(lrDecayIterations >= 0, "lr-decay-iterations", "0 or positive", lrDecayIterations);
         check(lrDecayFactor > 0 && lrDecayFactor <= 1, "lr-decay-factor", "in (0, 1]", lrDecayFactor);
@@ -39,12 +69,17 @@ public record TrainConfig(String experiment, String runsRoot, String data, Strin
     public static TrainConfig from(Config c) {
         Config t = c.getConfig(PATH);
         return new TrainConfig(t.getString("experiment").trim(), t.getString("runs-root").trim(), t.getString("data").trim(),
-                t.getString("mode").trim().toLowerCase(Locale.ROOT), t.getString("optimizer").trim().toLowerCase(Locale.ROOT),
+                Mode.parse(t.getString("mode")), Optimizer.parse(t.getString("optimizer")),
                 t.getDouble("learning-rate"), t.getInt("lr-decay-iterations"), t.getDouble("lr-decay-factor"),
                 t.getInt("epochs"), t.getLong("iterations"), t.getDouble("minutes"), t.getInt("workers"),
                 t.getInt("averaging-frequency"), t.getInt("prefetch"), t.getInt("checkpoint-iterations"),
                 t.getDouble("checkpoint-minutes"), t.getInt("keep"), t.getDouble("valid-minutes"),
                 t.getInt("valid-batches"), t.getLong("seed"));
+    }
+
+    /** True when training runs on Spark (it needs a Spark context). */
+    public boolean usesSpark() {
+        return mode == Mode.SPARK;
     }
 
     /** The run directory: {@code <runs-root>/<experiment>}. */

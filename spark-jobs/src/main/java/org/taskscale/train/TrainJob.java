@@ -1,15 +1,14 @@
 package org.taskscale.train;
 
+import org.taskscale.io.Digests;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -60,11 +59,46 @@ public final class TrainJob {
 
     /** Runs training (or only validation) as {@code opts} says; returns the final state. */
     public static TrainState run(Config config, JavaSparkContext sc, Options opts, PrintWriter out) throws IOException {
-        boolean fresh = opts.fresh();
+        Plan plan = plan(config, sc != null ? sc.hadoopConfiguration() : new Configuration(), opts, out);
+        Start start = start(plan, config, opts, out);
+        if (opts.validOnly()) {
+            return validateOnly(plan, start, out);
+        }
+        plan.run().writeString("config.conf", TaskscaleConfig.render(config, false));
+        // the rows written up to the checkpoint this run starts from; later ones are about to be trained again
+        String old = plan.run().readString("metrics.csv");
+        List<String> metrics = start.state().metricsUpTo(old == null ? List.of() : old.lines().skip(1).toList());
+        Manifest.Settings made = plan.manifest().settings();
+        out.printf(Locale.ROOT, "train: %d training and %d validation batch files of %d (%s, patch %d), mode %s%n",
+                plan.train().size(), plan.valid().size(), made.minibatch(), made.task(), made.patchSize(),
+                plan.t().mode().name().toLowerCase(Locale.ROOT));
+        out.flush();
+        try (Trainer trainer = plan.t().usesSpark()
+                ? new SparkAveragingTrainer(sc, start.net(), plan.t(), made.minibatch(), plan.run().root() + "/export")
+                : new SingleProcessTrainer(start.net(), plan.conf())) {
+            TrainState state = new Loop(plan, trainer, metrics, out).run(start.state());
+            RunDir run = plan.run();
+            if (state.validations().isEmpty() || !run.exists("model.zip")) {
+                run.replace(new Path(run.root(), "model.zip"), run.zip(trainer.network()));
+            }
+            out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; best validation PSNR-Y %.2f dB; model %s%n",
+                    state.epoch(), state.iteration(), state.bestPsnr(), new Path(run.root(), "model.zip"));
+            out.flush();
+            return state;
+        }
+    }
+
+    /**
+     * What a run works from, checked before anything is trained: the configuration, the prep output (which must
+     * feed the model), its batch files and the run directory, which reads none of the inputs.
+     */
+    record Plan(TrainConfig t, ModelConfig m, Architecture arch, Configuration conf, Manifest manifest, List<String> train,
+                List<String> valid, RunDir run, String hash) {}
+
+    private static Plan plan(Config config, Configuration conf, Options opts, PrintWriter out) throws IOException {
         TrainConfig t = TrainConfig.from(config);
         ModelConfig m = ModelConfig.from(config);
         Architecture arch = ModelRegistry.get(m.name());
-        Configuration conf = sc != null ? sc.hadoopConfiguration() : new Configuration();
         List<OutputGuard.Input> read = new ArrayList<>(List.of(new OutputGuard.Input(t.data(), TrainConfig.PATH + ".data")));
         if (opts.load() != null) {
             read.add(new OutputGuard.Input(opts.load(), "--load"));
@@ -89,141 +123,192 @@ public final class TrainJob {
         }
         String hash = hash(config.getConfig("taskscale.model").root().render(com.typesafe.config.ConfigRenderOptions.concise())
                 + manifest.contents().inputListSha256());
-        ComputationGraph net;
-        TrainState state;
+        return new Plan(t, m, arch, conf, manifest, train, valid, run, hash);
+    }
+
+    /** The network and state a run starts from. */
+    private record Start(ComputationGraph net, TrainState state) {}
+
+    /**
+     * The resume policy: the newest checkpoint of the run directory (refused under {@code --fresh}, or when it was
+     * trained with another model block or data); else the {@code --load} model; else a new network.
+     */
+    private static Start start(Plan plan, Config config, Options opts, PrintWriter out) throws IOException {
+        RunDir run = plan.run();
         RunDir.Loaded loaded = run.hasCheckpoints() ? run.latest(out) : null;
-        if (loaded != null && fresh) {
+        if (loaded != null && opts.fresh()) {
             throw new ConfigException("The run directory " + run.root() + " already holds checkpoints and --fresh was"
                     + " given: choose another taskscale.train.experiment or remove it.");
         }
         if (loaded != null) {
-            if (!loaded.state().configHash().equals(hash)) {
+            if (!loaded.state().configHash().equals(plan.hash())) {
                 throw new ConfigException("The checkpoint " + loaded.name() + " in " + run.root() + " was trained with"
                         + " another taskscale.model block or data; use another taskscale.train.experiment.");
             }
-            net = loaded.net();
-            state = loaded.state();
             out.printf(Locale.ROOT, "train: resuming %s from %s (epoch %d, iteration %d)%n", run.root(), loaded.name(),
-                    state.epoch() + 1, state.iteration());
-        } else if (opts.load() != null) {
+                    loaded.state().epoch() + 1, loaded.state().iteration());
+            return new Start(loaded.net(), loaded.state());
+        }
+        ComputationGraph net;
+        if (opts.load() != null) {
             Path lp = new Path(opts.load());
-            try (InputStream in = lp.getFileSystem(conf).open(lp)) {
+            try (InputStream in = lp.getFileSystem(plan.conf()).open(lp)) {
                 net = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(in, true);
             } catch (IOException | RuntimeException e) {
                 throw new ConfigException("--load " + opts.load() + ": not a model this build can read (" + e.getMessage()
                         + ").");
             }
-            state = TrainState.start(hash);
             out.printf(Locale.ROOT, "train: new run %s from %s, %,d parameters%n", run.root(), opts.load(), net.numParams());
         } else {
-            net = ModelRegistry.build(m, updater(t), lrMultipliers(config));
-            state = TrainState.start(hash);
-            out.printf(Locale.ROOT, "train: new run %s: %s, %,d parameters%n", run.root(), m.name(), net.numParams());
+            net = ModelRegistry.build(plan.m(), updater(plan.t()), lrMultipliers(config));
+            out.printf(Locale.ROOT, "train: new run %s: %s, %,d parameters%n", run.root(), plan.m().name(), net.numParams());
         }
-        if (opts.validOnly()) {
-            if (valid.isEmpty()) {
-                throw new ConfigException(TrainConfig.PATH + ".data: " + data + " has no validation batch files.");
-            }
-            Validation.Result r = Validation.run(net, valid, arch.task(), manifest.settings().scale(), m.layout(), conf,
-                    state.iteration(), state.epoch() + 1);
-            out.printf(Locale.ROOT, "valid: %d examples: PSNR-Y %.2f dB (baseline %.2f, %+.2f), SSIM-Y %.4f (baseline %.4f)%s%n",
-                    r.examples(), r.psnrY(), r.baselinePsnrY(), r.psnrY() - r.baselinePsnrY(), r.ssimY(), r.baselineSsimY(),
-                    Double.isNaN(r.lrPsnrY()) ? "" : String.format(Locale.ROOT, ", LR preview %.2f dB", r.lrPsnrY()));
-            out.flush();
-            return state.validated(r);
-        }
-        run.writeString("config.conf", TaskscaleConfig.render(config, false));
-        // the rows written up to the checkpoint this run starts from; later ones are about to be trained again
-        String old = run.readString("metrics.csv");
-        List<String> metrics = state.metricsUpTo(old == null ? List.of() : old.lines().skip(1).toList());
-        out.printf(Locale.ROOT, "train: %d training and %d validation batch files of %d (%s, patch %d), mode %s%n",
-                train.size(), valid.size(), manifest.settings().minibatch(), manifest.settings().task(), manifest.settings().patchSize(), t.mode());
-        out.flush();
+        return new Start(net, TrainState.start(plan.hash()));
+    }
 
-        try (Trainer trainer = t.mode().equals("spark")
-                ? new SparkAveragingTrainer(sc, net, t, manifest.settings().minibatch(), run.root() + "/export")
-                : new SingleProcessTrainer(net, conf)) {
+    /** {@code --valid-only}: the start model on the validation split, printed; nothing is written. */
+    private static TrainState validateOnly(Plan plan, Start start, PrintWriter out) throws IOException {
+        if (plan.valid().isEmpty()) {
+            throw new ConfigException(TrainConfig.PATH + ".data: " + plan.t().data() + " has no validation batch files.");
+        }
+        TrainState state = start.state();
+        Validation.Result r = Validation.run(start.net(), plan.valid(), plan.arch().task(),
+                plan.manifest().settings().scale(), plan.m().layout(), plan.conf(), state.iteration(), state.epoch() + 1);
+        out.printf(Locale.ROOT, "valid: %d examples: PSNR-Y %.2f dB (baseline %.2f, %+.2f), SSIM-Y %.4f (baseline %.4f)%s%n",
+                r.examples(), r.psnrY(), r.baselinePsnrY(), r.psnrY() - r.baselinePsnrY(), r.ssimY(), r.baselineSsimY(),
+                Double.isNaN(r.lrPsnrY()) ? "" : String.format(Locale.ROOT, ", LR preview %.2f dB", r.lrPsnrY()));
+        out.flush();
+        return state.validated(r);
+    }
+
+    /** One row of metrics.csv: a training step's figures or a validation's ({@link #METRICS_HEADER}'s columns). */
+    record MetricsRow(long iteration, int epoch, double loss, String lossTerms, double learningRate, double samplesPerS,
+                      Validation.Result valid) {
+        static MetricsRow step(long iteration, int epoch, double loss, String lossTerms, double learningRate,
+                               double samplesPerS) {
+            return new MetricsRow(iteration, epoch, loss, lossTerms, learningRate, samplesPerS, null);
+        }
+
+        static MetricsRow validation(Validation.Result r) {
+            return new MetricsRow(r.iteration(), r.epoch(), Double.NaN, null, Double.NaN, Double.NaN, r);
+        }
+
+        String csv() {
+            if (valid == null) {
+                return String.format(Locale.ROOT, "%d,%d,%.6g,%s,%.6g,%.2f,,,,,", iteration, epoch, loss, lossTerms,
+                        learningRate, samplesPerS);
+            }
+            return String.format(Locale.ROOT, "%d,%d,,,,,%.4f,%.5f,%.4f,%.5f,%s", iteration, epoch, valid.psnrY(),
+                    valid.ssimY(), valid.baselinePsnrY(), valid.baselineSsimY(),
+                    Double.isNaN(valid.lrPsnrY()) ? "" : String.format(Locale.ROOT, "%.4f", valid.lrPsnrY()));
+        }
+    }
+
+    /**
+     * The training loop: chunks of batch files in each epoch's seeded order until the budget is spent, with
+     * validation and checkpoints when due and at every epoch's end.
+     */
+    private static final class Loop {
+        private final Plan plan;
+        private final Trainer trainer;
+        private final List<String> metrics;
+        private final PrintWriter out;
+        private final long start = System.nanoTime();
+        private long lastCheckpoint = start;
+        private long lastValid = start;
+        private long lastCheckpointIteration;
+
+        Loop(Plan plan, Trainer trainer, List<String> metrics, PrintWriter out) {
+            this.plan = plan;
+            this.trainer = trainer;
+            this.metrics = metrics;
+            this.out = out;
+        }
+
+        TrainState run(TrainState state) throws IOException {
+            TrainConfig t = plan.t();
             int chunk = trainer instanceof SparkAveragingTrainer s ? s.roundFiles(t.averagingFrequency()) : 8;
-            org.nd4j.linalg.dataset.MultiDataSet probe = probe(train.get(0), conf);
-            long start = System.nanoTime();
-            long lastCheckpoint = start;
-            long lastValid = start;
-            long lastCheckpointIteration = state.iteration();
+            org.nd4j.linalg.dataset.MultiDataSet probe = probe(plan.train().get(0), plan.conf());
+            lastCheckpointIteration = state.iteration();
             long startIteration = state.iteration();
             boolean stop = false;
             while (!stop && !budgetDone(t, state, start)) {
-                List<String> order = order(train, t.seed(), state.epoch());
+                List<String> order = order(plan.train(), t.seed(), state.epoch());
                 while (state.fileInEpoch() < order.size() && !budgetDone(t, state, start)) {
                     int n = Math.min(chunk, order.size() - state.fileInEpoch());
                     if (t.iterations() > 0) {
                         n = (int) Math.min(n, t.iterations() - state.iteration());
                     }
-                    long c0 = System.nanoTime();
-                    trainer.fit(order.subList(state.fileInEpoch(), state.fileInEpoch() + n));
-                    double secs = (System.nanoTime() - c0) / 1e9;
-                    state = state.advanced(n, (long) n * manifest.settings().minibatch());
-                    double rate = n * manifest.settings().minibatch() / secs;
-                    double lr = t.learningRate() * (t.lrDecayIterations() > 0
-                            ? Math.pow(t.lrDecayFactor(), state.iteration() / t.lrDecayIterations()) : 1);
-                    String terms = lossTerms(trainer.network(), probe, arch);
-                    metrics.add(String.format(Locale.ROOT, "%d,%d,%.6g,%s,%.6g,%.2f,,,,,", state.iteration(), state.epoch() + 1,
-                            trainer.score(), terms, lr, rate));
-                    out.printf(Locale.ROOT, "train: epoch %d, iteration %d, loss %.5g (%s), %.1f samples/s, %s%s%n",
-                            state.epoch() + 1, state.iteration(), trainer.score(), terms.replace(';', ' '), rate,
-                            eta(t, state, start, train.size(), startIteration),
-                            state.validations().isEmpty() ? "" : String.format(Locale.ROOT, ", last valid PSNR-Y %.2f dB",
-                                    state.validations().get(state.validations().size() - 1).psnrY()));
-                    out.flush();
+                    state = step(state, order.subList(state.fileInEpoch(), state.fileInEpoch() + n), probe, startIteration);
                     long now = System.nanoTime();
-                    if (t.validMinutes() > 0 && now - lastValid > t.validMinutes() * 60e9 && !valid.isEmpty()) {
-                        state = validate(trainer.network(), valid, arch, m, manifest, conf, state, run, metrics, out);
-                        lastValid = System.nanoTime();
+                    if (t.validMinutes() > 0 && now - lastValid > t.validMinutes() * 60e9 && !plan.valid().isEmpty()) {
+                        state = validate(state);
                     }
-                    boolean due = (t.checkpointIterations() > 0
-                            && state.iteration() - lastCheckpointIteration >= t.checkpointIterations())
-                            || (t.checkpointMinutes() > 0 && now - lastCheckpoint > t.checkpointMinutes() * 60e9);
-                    if (due) {
-                        checkpoint(run, trainer.network(), state, metrics, t, out);
-                        lastCheckpoint = System.nanoTime();
-                        lastCheckpointIteration = state.iteration();
+                    if ((t.checkpointIterations() > 0 && state.iteration() - lastCheckpointIteration >= t.checkpointIterations())
+                            || (t.checkpointMinutes() > 0 && now - lastCheckpoint > t.checkpointMinutes() * 60e9)) {
+                        checkpoint(state);
                     }
                 }
                 if (state.fileInEpoch() >= order.size()) {
-                    if (!valid.isEmpty()) {
-                        state = validate(trainer.network(), valid, arch, m, manifest, conf, state, run, metrics, out);
-                        lastValid = System.nanoTime();
+                    if (!plan.valid().isEmpty()) {
+                        state = validate(state);
                     }
                     state = state.nextEpoch();
                 } else {
                     stop = true;
                 }
-                checkpoint(run, trainer.network(), state, metrics, t, out);
-                lastCheckpoint = System.nanoTime();
-                lastCheckpointIteration = state.iteration();
+                checkpoint(state);
             }
-            if (state.validations().isEmpty() || !run.exists("model.zip")) {
-                run.replace(new Path(run.root(), "model.zip"), run.zip(trainer.network()));
-            }
-            out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; best validation PSNR-Y %.2f dB; model %s%n",
-                    state.epoch(), state.iteration(), state.bestPsnr(), new Path(run.root(), "model.zip"));
-            out.flush();
+            return state;
         }
-        return state;
+
+        /** Trains on {@code files}, records the metrics row and prints the progress line (loss, rate, ETA). */
+        private TrainState step(TrainState state, List<String> files, org.nd4j.linalg.dataset.MultiDataSet probe,
+                                long startIteration) {
+            TrainConfig t = plan.t();
+            int minibatch = plan.manifest().settings().minibatch();
+            long c0 = System.nanoTime();
+            trainer.fit(files);
+            double secs = (System.nanoTime() - c0) / 1e9;
+            int n = files.size();
+            TrainState next = state.advanced(n, (long) n * minibatch);
+            double rate = n * minibatch / secs;
+            double lr = t.learningRate() * (t.lrDecayIterations() > 0
+                    ? Math.pow(t.lrDecayFactor(), next.iteration() / t.lrDecayIterations()) : 1);
+            String terms = lossTerms(trainer.network(), probe, plan.arch());
+            metrics.add(MetricsRow.step(next.iteration(), next.epoch() + 1, trainer.score(), terms, lr, rate).csv());
+            out.printf(Locale.ROOT, "train: epoch %d, iteration %d, loss %.5g (%s), %.1f samples/s, %s%s%n",
+                    next.epoch() + 1, next.iteration(), trainer.score(), terms.replace(';', ' '), rate,
+                    eta(t, next, start, plan.train().size(), startIteration),
+                    next.validations().isEmpty() ? "" : String.format(Locale.ROOT, ", last valid PSNR-Y %.2f dB",
+                            next.validations().get(next.validations().size() - 1).psnrY()));
+            out.flush();
+            return next;
+        }
+
+        private TrainState validate(TrainState state) throws IOException {
+            TrainState next = TrainJob.validate(plan, trainer.network(), state, metrics, out);
+            lastValid = System.nanoTime();
+            return next;
+        }
+
+        private void checkpoint(TrainState state) throws IOException {
+            TrainJob.checkpoint(plan.run(), trainer.network(), state, metrics, plan.t(), out);
+            lastCheckpoint = System.nanoTime();
+            lastCheckpointIteration = state.iteration();
+        }
     }
 
-    private static TrainState validate(ComputationGraph net, List<String> valid, Architecture arch, ModelConfig m,
-                                       Manifest manifest, Configuration conf, TrainState state, RunDir run,
-                                       List<String> metrics, PrintWriter out) throws IOException {
-        Validation.Result r = Validation.run(net, valid, arch.task(), manifest.settings().scale(), m.layout(), conf,
-                state.iteration(), state.epoch() + 1);
+    private static TrainState validate(Plan plan, ComputationGraph net, TrainState state, List<String> metrics,
+                                       PrintWriter out) throws IOException {
+        Validation.Result r = Validation.run(net, plan.valid(), plan.arch().task(), plan.manifest().settings().scale(),
+                plan.m().layout(), plan.conf(), state.iteration(), state.epoch() + 1);
         if (r == null) {
             return state;
         }
         boolean best = Double.isNaN(state.bestPsnr()) || r.psnrY() > state.bestPsnr();
         TrainState next = state.validated(r);
-        metrics.add(String.format(Locale.ROOT, "%d,%d,,,,,%.4f,%.5f,%.4f,%.5f,%s", r.iteration(), r.epoch(), r.psnrY(),
-                r.ssimY(), r.baselinePsnrY(), r.baselineSsimY(),
-                Double.isNaN(r.lrPsnrY()) ? "" : String.format(Locale.ROOT, "%.4f", r.lrPsnrY())));
+        metrics.add(MetricsRow.validation(r).csv());
         out.printf(Locale.ROOT, "train: validation at iteration %d: PSNR-Y %.2f dB (baseline %.2f, %+.2f), SSIM-Y %.4f"
                         + " (baseline %.4f)%s%s%n", r.iteration(), r.psnrY(), r.baselinePsnrY(), r.psnrY() - r.baselinePsnrY(),
                 r.ssimY(), r.baselineSsimY(), Double.isNaN(r.lrPsnrY()) ? ""
@@ -231,7 +316,7 @@ public final class TrainJob {
                 best ? " (best so far: model.zip)" : "");
         out.flush();
         if (best) {
-            run.replace(new Path(run.root(), "model.zip"), run.zip(net));
+            plan.run().replace(new Path(plan.run().root(), "model.zip"), plan.run().zip(net));
         }
         return next;
     }
@@ -317,7 +402,7 @@ public final class TrainJob {
         ISchedule s = t.lrDecayIterations() > 0
                 ? new StepSchedule(ScheduleType.ITERATION, t.learningRate(), t.lrDecayFactor(), t.lrDecayIterations())
                 : null;
-        if (t.optimizer().equals("sgd")) {
+        if (t.optimizer() == TrainConfig.Optimizer.SGD) {
             return s != null ? new Nesterovs(s, 0.9) : new Nesterovs(t.learningRate(), 0.9);
         }
         return s != null ? new Adam(s) : new Adam(t.learningRate());
@@ -344,8 +429,7 @@ public final class TrainJob {
             problems.add("its inputs have " + man.shapes().inputShape().get(0) + " channels, " + m.name() + " takes "
                     + arch.inputChannels(m));
         }
-        boolean scaling = arch.scales().stream().anyMatch(s -> s > 1);
-        if (scaling && man.settings().scale() != m.scale()) {
+        if (arch.task().scales() && man.settings().scale() != m.scale()) {
             problems.add("it was made for scale " + man.settings().scale() + ", taskscale.model.scale is " + m.scale());
         }
         if (!man.settings().layout().equals(m.layout().name())) {
@@ -366,11 +450,6 @@ public final class TrainJob {
     }
 
     static String hash(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
-                    .substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256(s).substring(0, 16);
     }
 }

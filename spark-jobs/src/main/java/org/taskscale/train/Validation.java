@@ -14,7 +14,6 @@ import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.tasks.Protocol;
 import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Tasks;
 import org.taskscale.io.BatchFile;
 
 /** Validation on a prep output's valid/ batch files: the evaluation {@link Protocol} averaged over the examples. */

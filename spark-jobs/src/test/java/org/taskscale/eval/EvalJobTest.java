@@ -28,7 +28,6 @@ import org.taskscale.image.Metrics;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.io.ModelFile;
 import org.taskscale.models.ModelRegistry;
-import org.taskscale.tasks.Task;
 import org.taskscale.tasks.Tasks;
 
 /** Evaluation: the protocol's baseline, the eval.json / eval.csv / report.html contract, the Spark sweep. */

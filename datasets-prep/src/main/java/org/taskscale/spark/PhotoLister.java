@@ -1,4 +1,4 @@
-package org.taskscale.prep;
+package org.taskscale.spark;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,7 +16,8 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.taskscale.config.ConfigException;
 
 /**
- * The photo list of a prep run: every file under the input paths or globs (recursively) and in the list file,
+ * The photo list of a job (prep, evaluation, inference): every file under the input paths or globs (recursively)
+ * and in the list file,
  * on any Hadoop filesystem, without duplicates. Each photo has a key, its path relative to the input that found
  * it (a list file's entries: the path as written): random choices and the split depend on the key, so the same
  * collection gives the same patches wherever it is stored. Photos are ordered by key. Hidden files ('.', '_')
@@ -38,12 +39,10 @@ public final class PhotoLister {
 
     private PhotoLister() {}
 
-    public static Listing list(List<String> inputs, String listFile, List<String> extensions, Configuration conf)
-            throws IOException {
-        return list(inputs, listFile, extensions, conf, PrepConfig.PATH + ".inputs");
-    }
-
-    /** The same, naming {@code key} (the configuration key or argument the inputs came from) in its errors. */
+    /**
+     * The photos under {@code inputs} and in {@code listFile} (empty: none) with one of {@code extensions}, naming
+     * {@code key} (the configuration key or argument the inputs came from) in its errors.
+     */
     public static Listing list(List<String> inputs, String listFile, List<String> extensions, Configuration conf,
                                String key) throws IOException {
         java.util.Map<String, Photo> photos = new java.util.HashMap<>();

@@ -1,25 +1,25 @@
-package org.taskscale.cli;
+package org.taskscale.spark;
 
-import org.taskscale.spark.ExecutorReporter;
 import com.typesafe.config.Config;
+import org.taskscale.config.ConfigException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The one place a command makes its Spark context: the app name and log level from the configuration, the
+ * The one place a job makes its Spark context: the app name and log level from the configuration, the
  * master from spark-submit or the launcher (-Dspark.master, default local[*]), or a --master flag; never
  * hard-coded.
  */
-final class SparkContexts {
+public final class SparkContexts {
     private SparkContexts() {}
 
-    static JavaSparkContext create(Config config, String masterFlag) {
+    public static JavaSparkContext create(Config config, String masterFlag) {
         SparkConf conf = new SparkConf().setAppName(config.getString("taskscale.spark.app-name"));
         if (masterFlag != null && !masterFlag.isBlank()) {
             conf.setMaster(masterFlag);
         }
         if (!conf.contains("spark.master")) {
-            throw new UserException("No Spark master: run through bin/taskscale (local[*] by default), spark-submit,"
+            throw new ConfigException("No Spark master: run through bin/taskscale (local[*] by default), spark-submit,"
                     + " or pass --master.");
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
