@@ -37,8 +37,6 @@ final class GemmConvolution {
      * libnd4j's conv2d ops, which need no columns. Not final for tests only.
      */
     static long maxColumnElements = 1L << 24;
-    /** Set to false to run every convolution on libnd4j's conv2d ops (for comparisons). */
-    static final String PROPERTY = "taskscale.gemm-convolutions";
 
     private final Kind kind;
     private final int kh;
@@ -57,13 +55,9 @@ final class GemmConvolution {
     }
 
     /**
-     * On unless the property says false, and only on the CPU backend: the column matrices are built in Java arrays,
-     * which on CUDA would copy every activation between device and host (there libnd4j's own kernels run instead).
+     * Only on the CPU backend: the column matrices are built in Java arrays, which on CUDA would copy every
+     * activation between device and host (there libnd4j's own kernels run instead).
      */
-    static boolean enabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true")) && CPU_BACKEND;
-    }
-
     private static final boolean CPU_BACKEND = "CPU".equalsIgnoreCase(
             String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend")));
 
@@ -75,7 +69,7 @@ final class GemmConvolution {
         boolean oddKernel = k[0] % 2 == 1 && k[1] % 2 == 1;
         boolean samePadding = c.getConvolutionMode() == ConvolutionMode.Same
                 || c.getPadding()[0] == (k[0] - 1) / 2 && c.getPadding()[1] == (k[1] - 1) / 2;
-        return enabled() && c.getCnn2dDataFormat() == CNN2DFormat.NHWC && oddKernel && samePadding
+        return CPU_BACKEND && c.getCnn2dDataFormat() == CNN2DFormat.NHWC && oddKernel && samePadding
                 && s[0] == 1 && s[1] == 1 && d[0] == 1 && d[1] == 1;
     }
 

@@ -1,5 +1,6 @@
 package org.taskscale.cli;
 
+import org.taskscale.config.UserException;
 import org.taskscale.config.ConfigException;
 import org.taskscale.image.ImageReadException;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
 package org.taskscale.cli;
 
+import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;

@@ -1,5 +1,6 @@
 package org.taskscale.cli;
 
+import org.taskscale.bench.BenchCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;

@@ -1,5 +1,6 @@
 package org.taskscale.cli;
 
+import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -41,7 +41,7 @@ import org.taskscale.io.Manifest;
 public final class TrainJob {
     private TrainJob() {}
 
-    static final String METRICS_HEADER = "iteration,epoch,loss,loss_terms,learning_rate,samples_per_s,valid_psnr_y,"
+    public static final String METRICS_HEADER = "iteration,epoch,loss,loss_terms,learning_rate,samples_per_s,valid_psnr_y,"
             + "valid_ssim_y,baseline_psnr_y,baseline_ssim_y,lr_psnr_y";
 
     /**

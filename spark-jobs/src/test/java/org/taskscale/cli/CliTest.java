@@ -166,13 +166,6 @@ class CliTest {
     }
 
     @Test
-    void benchPrepReadsLinuxCpuListsAsThePinningTargets() {
-        assertEquals(List.of(0, 1), BenchPrepCommand.CpuPinning.cpuList("0-1"));
-        assertEquals(List.of(2, 4, 5, 6, 9), BenchPrepCommand.CpuPinning.cpuList("2,4-6, 9"));
-        assertEquals(List.of(7), BenchPrepCommand.CpuPinning.cpuList("7"));
-    }
-
-    @Test
     void badConfigKeyFailsNamingTheNearestKey() {
         Result r = run("image", "compare", "--set", "taskscale.image.max-pixel=5", "a.png", "b.png");
         assertEquals(2, r.code());

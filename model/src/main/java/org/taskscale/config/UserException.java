@@ -1,4 +1,4 @@
-package org.taskscale.cli;
+package org.taskscale.config;
 
 /** A mistake in what the user asked for (a bad argument or path): reported in one line, exit code 2. */
 public final class UserException extends RuntimeException {

@@ -1,5 +1,6 @@
-package org.taskscale.cli;
+package org.taskscale.bench;
 
+import org.taskscale.config.UserException;
 import org.taskscale.spark.SparkContexts;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
-import org.taskscale.train.FaultDrill;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -1,5 +1,6 @@
-package org.taskscale.cli;
+package org.taskscale.bench;
 
+import org.taskscale.config.UserException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale bench}: training and inference throughput on random data, optionally beside the PyTorch
- * peer ({@code shared/peers/torch_train_bench.py}) in the same run, alternating so both see the same machine.
+ * peer ({@code peers/torch_train_bench.py} beside this class) in the same run, alternating so both see the same machine.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
@@ -52,8 +53,8 @@ public final class BenchCommand implements Runnable {
                 + " Default: ${DEFAULT-VALUE}.")
         int repeat;
 
-        @Option(names = "--peer-script", description = "The peer script (default: TASKSCALE_PEERS or"
-                + " <taskscale home>/../shared/peers, torch_train_bench.py).")
+        @Option(names = "--peer-script", description = "The peer script (default: the torch_train_bench.py this"
+                + " build carries).")
         Path peerScript;
 
         @Option(names = "--format", defaultValue = "NHWC",
@@ -69,10 +70,7 @@ public final class BenchCommand implements Runnable {
             if (peerScript != null) {
                 return peerScript;
             }
-            String env = System.getenv("TASKSCALE_PEERS");
-            Path dir = env != null ? Path.of(env)
-                    : Path.of(System.getProperty("taskscale.home", ".")).resolve("../shared/peers");
-            return dir.resolve("torch_train_bench.py").normalize();
+            return Peers.script("torch_train_bench.py");
         }
 
         /** Runs the peer and returns the value of {@code key=} it printed (ms/iter or ms/image). */

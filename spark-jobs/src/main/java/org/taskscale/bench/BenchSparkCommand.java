@@ -1,4 +1,4 @@
-package org.taskscale.cli;
+package org.taskscale.bench;
 
 import org.taskscale.spark.SparkContexts;
 import com.typesafe.config.Config;

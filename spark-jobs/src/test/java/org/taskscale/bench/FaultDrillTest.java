@@ -1,4 +1,4 @@
-package org.taskscale.train;
+package org.taskscale.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -21,7 +21,7 @@ import org.taskscale.models.ModelRegistry;
 
 /**
  * The networks {@code bench train} measures: every registered architecture (built by the model registry) and
- * {@code aetad2}, the peer's own small TAD-like autoencoder. The PyTorch peer ({@code shared/peers/
+ * {@code aetad2}, the peer's own small TAD-like autoencoder. The PyTorch peer ({@code peers/
  * torch_train_bench.py}) has srcnn, arcnn, edsr and aetad2; for those the default shapes are the peer's (srcnn on
  * one channel). Adam (lr 1e-4), as the peer trains them.
  */

@@ -1,4 +1,4 @@
-package org.taskscale.train;
+package org.taskscale.bench;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,6 +24,8 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.taskscale.io.AtomicWrites;
+import org.taskscale.train.TrainJob;
+import org.taskscale.train.TrainState;
 
 /**
  * The fault-injection harness: {@code taskscale train} in child JVMs, killed with SIGKILL at random moments and

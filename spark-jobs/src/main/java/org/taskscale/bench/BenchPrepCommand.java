@@ -1,5 +1,6 @@
-package org.taskscale.cli;
+package org.taskscale.bench;
 
+import org.taskscale.config.UserException;
 import org.taskscale.spark.SparkContexts;
 import com.typesafe.config.Config;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code taskscale bench prep}: the prep job's patches/s on the seed restorer's task (128x128 patches, JPEG q10)
  * on {@code local[1]} and {@code local[2]}, wall clock including Spark's start-up, beside the seed's PIL pipeline
- * ({@code shared/peers/pil_prep_bench.py}, one process) on the same photos. By default the whole JVM is confined
+ * ({@code peers/pil_prep_bench.py} beside this class, one process) on the same photos. By default the whole JVM is confined
  * to one CPU for the local[1] runs and to two for the local[2] runs ({@code taskset}): an unconfined local[1] run
  * has one executor thread but lends the JIT compiler, the collector and Spark's own threads the second core.
  */
@@ -39,8 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " then --repeat pairs of local[1] and local[2] runs, alternating; the figures are their medians."
                 + " local[1] runs on one CPU and local[2] on two (the whole process, with taskset) unless --no-pin.")
 final class BenchPrepCommand implements Callable<Integer> {
-    @Option(names = "--photos", description = "Photo directory (default: <home>/../shared/data/photos if present,"
-            + " else the bundled samples).")
+    @Option(names = "--photos", description = "Photo directory (default: the bundled samples; a larger"
+            + " collection measures better).")
     Path photos;
 
     @Option(names = "--patches", defaultValue = "3000", description = "About how many patches each run makes."
@@ -82,8 +83,7 @@ final class BenchPrepCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path home = Path.of(System.getProperty("taskscale.home", "."));
-        Path dir = photos != null ? photos : Files.isDirectory(home.resolve("../shared/data/photos"))
-                ? home.resolve("../shared/data/photos").normalize() : home.resolve("datasets-prep/samples");
+        Path dir = photos != null ? photos : home.resolve("datasets-prep/samples");
         long n;
         try (Stream<Path> s = Files.list(dir)) {
             n = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g)")).count();
@@ -167,10 +167,7 @@ final class BenchPrepCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "prep local[1] patches/s=%.1f local[2] patches/s=%.1f scaling=%.2f (medians of %d)%n",
                 one, two, two / one, repeat);
         if (!noPeer) {
-            Path script = home.resolve("../shared/peers/pil_prep_bench.py").normalize();
-            if (!Files.isRegularFile(script)) {
-                throw new UserException("The PIL peer " + script + " is missing: pass --no-peer.");
-            }
+            Path script = Peers.script("pil_prep_bench.py");
             // the peer is one single-threaded process; pinned like our local[1] runs when those are
             List<String> cmd = new ArrayList<>();
             if (pin != null) {
