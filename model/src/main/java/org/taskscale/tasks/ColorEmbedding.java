@@ -2,7 +2,6 @@ package org.taskscale.tasks;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Set;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.degrade.Degradation;
@@ -18,17 +17,8 @@ import org.taskscale.tiles.Raster8;
 final class ColorEmbedding extends Task {
     ColorEmbedding() {
         super("color-embed", "COLOR_EMBEDDING", "the RGB image", List.of(
-                new Output("grey", "the BT.601 luma of the input (guidance)"), new Output("rgb", "the RGB image")));
-    }
-
-    @Override
-    public int colors(int configured) {
-        return 3;
-    }
-
-    @Override
-    public PixelLoss.Kind loss() {
-        return PixelLoss.Kind.L1;
+                new Output("grey", "the BT.601 luma of the input (guidance)"), new Output("rgb", "the RGB image")),
+                Traits.of(PixelLoss.Kind.L1, Mode.COLORIZE).colors(3).eightBit(true, false, true));
     }
 
     @Override
@@ -38,23 +28,8 @@ final class ColorEmbedding extends Task {
     }
 
     @Override
-    public boolean[] eightBit(int colors) {
-        return new boolean[] {true, false, true};
-    }
-
-    @Override
     public Image baseline(Image reference, Planes input, Planes label, int scale) {
         return ColorSpaces.luma(reference).toRgb();
-    }
-
-    @Override
-    public Set<Mode> modes() {
-        return Set.of(Mode.COLORIZE);
-    }
-
-    @Override
-    public Mode evalMode() {
-        return Mode.COLORIZE;
     }
 
     @Override

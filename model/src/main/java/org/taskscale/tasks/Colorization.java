@@ -2,7 +2,6 @@ package org.taskscale.tasks;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Set;
 import org.taskscale.data.Planes;
 import org.taskscale.degrade.Degradation;
 import org.taskscale.image.ColorSpaces;
@@ -15,17 +14,8 @@ import org.taskscale.tiles.TiledRunner;
 final class Colorization extends Task {
     Colorization() {
         super("colorize", "COLORIZATION", "the L plane of CIE Lab, divided by 100",
-                List.of(new Output("out", "the a and b planes, divided by 110")));
-    }
-
-    @Override
-    public int colors(int configured) {
-        return 1;
-    }
-
-    @Override
-    public PixelLoss.Kind loss() {
-        return PixelLoss.Kind.L2;
+                List.of(new Output("out", "the a and b planes, divided by 110")),
+                Traits.of(PixelLoss.Kind.L2, Mode.COLORIZE).colors(1).eightBit(false, false));
     }
 
     @Override
@@ -48,11 +38,6 @@ final class Colorization extends Task {
     }
 
     @Override
-    public boolean[] eightBit(int colors) {
-        return new boolean[] {false, false};
-    }
-
-    @Override
     public Image reference(Planes input, Planes label) {
         return Protocol.lab(input, label);
     }
@@ -65,16 +50,6 @@ final class Colorization extends Task {
     @Override
     public Image baseline(Image reference, Planes input, Planes label, int scale) {
         return Protocol.lab(input, new Planes(2, label.height(), label.width(), new float[label.data().length]));
-    }
-
-    @Override
-    public Set<Mode> modes() {
-        return Set.of(Mode.COLORIZE);
-    }
-
-    @Override
-    public Mode evalMode() {
-        return Mode.COLORIZE;
     }
 
     @Override

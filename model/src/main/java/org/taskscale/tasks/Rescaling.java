@@ -2,7 +2,6 @@ package org.taskscale.tasks;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Set;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.degrade.BicubicDownscale;
@@ -19,27 +18,9 @@ import org.taskscale.tiles.Raster8;
 final class Rescaling extends Task {
     Rescaling() {
         super("rescale", "RESCALING", "the HR image", List.of(new Output("lr", "the bicubic LR image (guidance)"),
-                new Output("hr", "the HR image")));
-    }
-
-    @Override
-    public boolean scales() {
-        return true;
-    }
-
-    @Override
-    public boolean hasPreview() {
-        return true;
-    }
-
-    @Override
-    public int colors(int configured) {
-        return 3;
-    }
-
-    @Override
-    public PixelLoss.Kind loss() {
-        return PixelLoss.Kind.L1;
+                new Output("hr", "the HR image")),
+                Traits.of(PixelLoss.Kind.L1, Mode.DOWNSCALE, Mode.UPSCALE).scaling(false).preview().colors(3)
+                .eightBit(true, true, true));
     }
 
     @Override
@@ -50,23 +31,8 @@ final class Rescaling extends Task {
     }
 
     @Override
-    public boolean[] eightBit(int colors) {
-        return new boolean[] {true, true, true};
-    }
-
-    @Override
     public Image baseline(Image reference, Planes input, Planes label, int scale) {
         return Bicubic.resize(BicubicDownscale.apply(reference, scale), scale);
-    }
-
-    @Override
-    public Set<Mode> modes() {
-        return Set.of(Mode.DOWNSCALE, Mode.UPSCALE);
-    }
-
-    @Override
-    public Mode evalMode() {
-        return Mode.DOWNSCALE;
     }
 
     @Override

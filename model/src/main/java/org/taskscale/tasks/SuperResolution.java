@@ -2,7 +2,6 @@ package org.taskscale.tasks;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Set;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.degrade.BicubicDownscale;
@@ -15,17 +14,8 @@ import org.taskscale.tiles.Raster8;
 /** Super-resolution (EDSR): the 8-bit bicubic LR image in, the HR image (scale times larger) out. Baseline: bicubic up. */
 final class SuperResolution extends Task {
     SuperResolution() {
-        super("sr", "SUPER_RESOLUTION", "the LR image", List.of(new Output("out", "the HR image")));
-    }
-
-    @Override
-    public boolean scales() {
-        return true;
-    }
-
-    @Override
-    public PixelLoss.Kind loss() {
-        return PixelLoss.Kind.L1;
+        super("sr", "SUPER_RESOLUTION", "the LR image", List.of(new Output("out", "the HR image")),
+                Traits.of(PixelLoss.Kind.L1, Mode.UPSCALE).scaling(false).eightBit(true, true));
     }
 
     @Override
@@ -35,23 +25,8 @@ final class SuperResolution extends Task {
     }
 
     @Override
-    public boolean[] eightBit(int colors) {
-        return new boolean[] {colors == 3, colors == 3};
-    }
-
-    @Override
     public Image baseline(Image reference, Planes input, Planes label, int scale) {
         return Bicubic.resizeTo(Protocol.image(input), reference.height(), reference.width());
-    }
-
-    @Override
-    public Set<Mode> modes() {
-        return Set.of(Mode.UPSCALE);
-    }
-
-    @Override
-    public Mode evalMode() {
-        return Mode.UPSCALE;
     }
 
     @Override

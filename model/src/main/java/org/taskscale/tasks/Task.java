@@ -21,20 +21,55 @@ public abstract class Task implements Serializable {
     /** A graph output: its name and the label it is trained against. */
     public record Output(String name, String label) implements Serializable {}
 
+    /**
+     * What sets a task apart besides its code, stated by each task in its constructor: whether it changes the scale
+     * (and runs at any scale), whether the JPEG quality is one of its settings, whether its first output is an LR
+     * preview, the colour planes it fixes (0: the configuration's), its default loss, its inference modes (the
+     * first is the one evaluation runs), and which arrays (input, then labels) hold 8-bit levels when in RGB.
+     */
+    record Traits(boolean scales, boolean anyScale, boolean usesQuality, boolean hasPreview, int colors,
+                  PixelLoss.Kind loss, List<Mode> modes, List<Boolean> eightBitInRgb) implements Serializable {
+        static Traits of(PixelLoss.Kind loss, Mode... modes) {
+            return new Traits(false, false, false, false, 0, loss, List.of(modes), List.of());
+        }
+
+        Traits scaling(boolean anyScale) {
+            return new Traits(true, anyScale, usesQuality, hasPreview, colors, loss, modes, eightBitInRgb);
+        }
+
+        Traits quality() {
+            return new Traits(scales, anyScale, true, hasPreview, colors, loss, modes, eightBitInRgb);
+        }
+
+        Traits preview() {
+            return new Traits(scales, anyScale, usesQuality, true, colors, loss, modes, eightBitInRgb);
+        }
+
+        Traits colors(int fixed) {
+            return new Traits(scales, anyScale, usesQuality, hasPreview, fixed, loss, modes, eightBitInRgb);
+        }
+
+        Traits eightBit(Boolean... perArray) {
+            return new Traits(scales, anyScale, usesQuality, hasPreview, colors, loss, modes, List.of(perArray));
+        }
+    }
+
     private final String name;
     private final String id;
     private final String input;
     private final List<Output> outputs;
+    private final Traits traits;
 
     /**
      * @param name the configuration and command-line name ({@code taskscale.prep.task}, {@code --task})
      * @param id the name model zips and prep manifests store ({@code modelTask})
      */
-    Task(String name, String id, String input, List<Output> outputs) {
+    Task(String name, String id, String input, List<Output> outputs, Traits traits) {
         this.name = name;
         this.id = id;
         this.input = input;
         this.outputs = outputs;
+        this.traits = traits;
     }
 
     /** The configuration name, e.g. {@code rescale}. */
@@ -73,49 +108,67 @@ public abstract class Task implements Serializable {
     }
 
     /** True for the tasks that change the scale: patches and photos are cropped to a multiple of it. */
-    public boolean scales() {
-        return false;
+    public final boolean scales() {
+        return traits.scales();
     }
 
     /** True when a model of one scale can run at any other (it works on the upsampled image). */
-    public boolean anyScale() {
-        return false;
+    public final boolean anyScale() {
+        return traits.anyScale();
     }
 
     /** True when the JPEG quality is one of the task's settings (evaluated per quality). */
-    public boolean usesQuality() {
-        return false;
+    public final boolean usesQuality() {
+        return traits.usesQuality();
     }
 
     /** True when the first output is a learned LR preview, scored against the bicubic LR image. */
-    public boolean hasPreview() {
-        return false;
+    public final boolean hasPreview() {
+        return traits.hasPreview();
     }
 
     /** The pixels shaved from each border before scoring, at {@code scale}. */
-    public int shave(int scale) {
+    public final int shave(int scale) {
         return scales() ? scale : 0;
     }
 
     /** The colour planes of the model's input given the configured {@code colors} (fixed by some tasks). */
-    public int colors(int configured) {
-        return configured;
+    public final int colors(int configured) {
+        return traits.colors() > 0 ? traits.colors() : configured;
     }
 
     /** The loss of every output unless the model configuration names one. */
-    public abstract PixelLoss.Kind loss();
+    public final PixelLoss.Kind loss() {
+        return traits.loss();
+    }
+
+    /** The inference modes that apply to a model of this task. */
+    public final Set<Mode> modes() {
+        return Set.copyOf(traits.modes());
+    }
+
+    /** The mode evaluation runs the model in. */
+    public final Mode evalMode() {
+        return traits.modes().get(0);
+    }
+
+    /**
+     * Which arrays of an example (input, then labels) hold 8-bit levels exactly, so that prep stores them as UINT8:
+     * the clean image and the stored LR and JPEG images in RGB; luma, upsampled and Lab arrays stay float.
+     */
+    public final boolean[] eightBit(int colors) {
+        boolean[] b = new boolean[traits.eightBitInRgb().size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = traits.eightBitInRgb().get(i) && colors(colors) == 3;
+        }
+        return b;
+    }
 
     /**
      * The example made from {@code clean} (0..255), in network units: images divided by 255; L of Lab by 100 and
      * a, b by 110. {@code colors = 1} trains on Y of BT.601 (studio range).
      */
     public abstract Example example(Degradation d, Image clean);
-
-    /**
-     * Which arrays of an example (input, then labels) hold 8-bit levels exactly, so that prep stores them as UINT8:
-     * the clean image and the stored LR and JPEG images in RGB; luma, upsampled and Lab arrays stay float.
-     */
-    public abstract boolean[] eightBit(int colors);
 
     /** The reference image (0..255) of an example from its input and main label. */
     public Image reference(Planes input, Planes label) {
@@ -129,12 +182,6 @@ public abstract class Task implements Serializable {
 
     /** The task's baseline for {@code reference} (0..255, not yet rounded): what the model has to beat. */
     public abstract Image baseline(Image reference, Planes input, Planes label, int scale);
-
-    /** The inference modes that apply to a model of this task. */
-    public abstract Set<Mode> modes();
-
-    /** The mode evaluation runs the model in. */
-    public abstract Mode evalMode();
 
     /** The side of the network input for an evaluation image side of {@code side} (after the crop) at {@code scale}. */
     public int evalInput(int side, int scale) {

@@ -2,7 +2,6 @@ package org.taskscale.tasks;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Set;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.degrade.BicubicDownscale;
@@ -19,22 +18,8 @@ import org.taskscale.tiles.Raster8;
 final class UpsampledSuperResolution extends Task {
     UpsampledSuperResolution() {
         super("sr-upsampled", "SUPER_RESOLUTION_PREUPSAMPLED", "the LR image, bicubic-upsampled to the HR size",
-                List.of(new Output("out", "the HR image")));
-    }
-
-    @Override
-    public boolean scales() {
-        return true;
-    }
-
-    @Override
-    public boolean anyScale() {
-        return true;
-    }
-
-    @Override
-    public PixelLoss.Kind loss() {
-        return PixelLoss.Kind.L2;
+                List.of(new Output("out", "the HR image")),
+                Traits.of(PixelLoss.Kind.L2, Mode.UPSCALE).scaling(true).eightBit(false, true));
     }
 
     @Override
@@ -45,23 +30,8 @@ final class UpsampledSuperResolution extends Task {
     }
 
     @Override
-    public boolean[] eightBit(int colors) {
-        return new boolean[] {false, colors == 3};
-    }
-
-    @Override
     public Image baseline(Image reference, Planes input, Planes label, int scale) {
         return Protocol.image(input);
-    }
-
-    @Override
-    public Set<Mode> modes() {
-        return Set.of(Mode.UPSCALE);
-    }
-
-    @Override
-    public Mode evalMode() {
-        return Mode.UPSCALE;
     }
 
     @Override

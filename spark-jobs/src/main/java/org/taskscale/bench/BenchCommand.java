@@ -73,6 +73,28 @@ public final class BenchCommand implements Runnable {
             return Peers.script("torch_train_bench.py");
         }
 
+        /** Medians of our and the peer's milliseconds (the peer's NaN without --vs-torch) over {@code n} repeats. */
+        record Medians(double ours, double theirs, int n) {
+            /** The throughput ratio line. */
+            void printRatio(String name, PrintWriter out) {
+                out.printf(Locale.ROOT, "%s ours/theirs=%.2f (throughput ratio, median of %d)%n", name, theirs / ours, n);
+            }
+        }
+
+        /** Repeats our measurement ({@code ours} gets the repeat's index), each followed by the peer's with --vs-torch. */
+        Medians alternate(java.util.function.IntToDoubleFunction ours, String peerModel, double seconds, String key,
+                          PrintWriter out) {
+            List<Double> o = new ArrayList<>();
+            List<Double> t = new ArrayList<>();
+            for (int r = 0; r < Math.max(1, repeat); r++) {
+                o.add(ours.applyAsDouble(r));
+                if (vsTorch) {
+                    t.add(runPeer(peerModel, seconds, key, out));
+                }
+            }
+            return new Medians(median(o), vsTorch ? median(t) : Double.NaN, o.size());
+        }
+
         /** Runs the peer and returns the value of {@code key=} it printed (ms/iter or ms/image). */
         double runPeer(String model, double seconds, String key, PrintWriter out) {
             Path script = script();
@@ -207,30 +229,24 @@ public final class BenchCommand implements Runnable {
                     arch, peer.format, java.util.Arrays.toString(s), flops / 1e9, threads(),
                     Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
             out.flush();
-            List<Double> ours = new ArrayList<>();
-            List<Double> theirs = new ArrayList<>();
-            for (int r = 0; r < Math.max(1, peer.repeat); r++) {
+            PeerOptions.Medians med = peer.alternate(r -> {
                 TrainBench.Result res = TrainBench.train(net, seconds, r == 0 ? 3 : 1, r == 0 ? warmup : 0, m -> {
                     out.println("  " + m);
                     out.flush();
                 });
                 out.println("  ours: " + res.line());
                 out.flush();
-                ours.add(res.meanMs());
-                if (peer.vsTorch) {
-                    theirs.add(peer.runPeer(arch, seconds, "ms/iter", out));
-                }
-            }
-            double ms = median(ours);
+                return res.meanMs();
+            }, arch, seconds, "ms/iter", out);
+            double ms = med.ours();
             out.printf(Locale.ROOT, "%s ms/iter=%.1f samples/s=%.1f%n", arch, ms, 1000.0 * s[0] / ms);
             double gflops = flops / ms / 1e6;
             out.printf(Locale.ROOT, "%s convolution GFLOP/s=%.1f (%.0f%% of %.0f GFLOP/s%s)%n", arch, gflops,
                     100 * gflops / peak, peak, hasAvx512() ? String.format(Locale.ROOT, "; %.0f%% of %.0f with this CPU's"
                             + " AVX-512", 50 * gflops / peak, 2 * peak) : "");
             if (peer.vsTorch) {
-                double t = median(theirs);
-                out.printf(Locale.ROOT, "%s torch ms/iter=%.1f samples/s=%.1f%n", arch, t, 1000.0 * s[0] / t);
-                out.printf(Locale.ROOT, "%s ours/theirs=%.2f (throughput ratio, median of %d)%n", arch, t / ms, ours.size());
+                out.printf(Locale.ROOT, "%s torch ms/iter=%.1f samples/s=%.1f%n", arch, med.theirs(), 1000.0 * s[0] / med.theirs());
+                med.printRatio(arch, out);
             }
             out.flush();
             return 0;
@@ -274,25 +290,20 @@ public final class BenchCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             var net = PeerNets.build("edsr", 1, size, peer.format).net();
-            List<Double> ours = new ArrayList<>();
-            List<Double> theirs = new ArrayList<>();
             double outMp = 4.0 * size * size / 1e6;
-            for (int r = 0; r < Math.max(1, peer.repeat); r++) {
+            PeerOptions.Medians med = peer.alternate(r -> {
                 double ms = TrainBench.infer(net, size, peer.format == CNN2DFormat.NHWC, seconds);
                 out.printf(Locale.ROOT, "  ours: edsr-infer %dx%d->%dx%d ms/image=%.0f output_megapixels/s=%.3f%n",
                         size, size, 2 * size, 2 * size, ms, outMp / (ms / 1000));
                 out.flush();
-                ours.add(ms);
-                if (peer.vsTorch) {
-                    theirs.add(peer.runPeer("edsr-infer", seconds, "ms/image", out));
-                }
-            }
-            double ms = median(ours);
+                return ms;
+            }, "edsr-infer", seconds, "ms/image", out);
+            double ms = med.ours();
             out.printf(Locale.ROOT, "edsr-infer ms/image=%.0f output_megapixels/s=%.3f%n", ms, outMp / (ms / 1000));
             if (peer.vsTorch) {
-                double t = median(theirs);
-                out.printf(Locale.ROOT, "edsr-infer torch ms/image=%.0f output_megapixels/s=%.3f%n", t, outMp / (t / 1000));
-                out.printf(Locale.ROOT, "edsr-infer ours/theirs=%.2f (throughput ratio, median of %d)%n", t / ms, ours.size());
+                out.printf(Locale.ROOT, "edsr-infer torch ms/image=%.0f output_megapixels/s=%.3f%n", med.theirs(),
+                        outMp / (med.theirs() / 1000));
+                med.printRatio("edsr-infer", out);
             }
             out.flush();
             return 0;

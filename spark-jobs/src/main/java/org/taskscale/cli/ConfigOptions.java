@@ -1,5 +1,6 @@
 package org.taskscale.cli;
 
+import java.io.PrintWriter;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -8,9 +8,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.eval.EvalConfig;
 import org.taskscale.eval.EvalJob;
-import org.taskscale.tasks.Tasks;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,9 +32,8 @@ public final class EvalCommand extends JobCommand {
     @Option(names = "--images", description = "Folder of images for --model (any Hadoop filesystem).")
     String images;
 
-    @Option(names = "--task", description = "The model's task if its zip does not say it: rescale, sr, sr-upsampled,"
-            + " jpeg, colorize or color-embed.")
-    String task;
+    @Mixin
+    TaskOption task;
 
     @Option(names = "--scale", defaultValue = "0", description = "Scale to evaluate at (default: the model's).")
     int scale;
@@ -64,7 +63,7 @@ public final class EvalCommand extends JobCommand {
         if (model != null && (images == null || conf != null)) {
             throw new UserException("The single-model form takes --model and --images (and no CONF).");
         }
-        if (model == null && (images != null || task != null)) {
+        if (model == null && (images != null || task.name != null)) {
             throw new UserException("--images and --task belong to the single-model form: give --model too.");
         }
         config(c);
@@ -73,7 +72,7 @@ public final class EvalCommand extends JobCommand {
     /** The sweep of CONF, or the single-model form's one model on one folder. */
     private EvalConfig config(Config c) {
         return model == null ? EvalConfig.from(c)
-                : EvalConfig.single(c, model, images, task == null ? null : Tasks.parse(task, "--task"), scale, quality);
+                : EvalConfig.single(c, model, images, task.task(), scale, quality);
     }
 
     @Override

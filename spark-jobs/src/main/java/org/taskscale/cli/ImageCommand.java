@@ -1,5 +1,6 @@
 package org.taskscale.cli;
 
+import org.taskscale.degrade.JpegCompression;
 import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.taskscale.image.Bicubic;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
@@ -16,7 +16,6 @@ import org.taskscale.image.ImageReadException;
 import org.taskscale.image.Metrics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -42,11 +41,24 @@ public final class ImageCommand implements Runnable {
         return new ImageDecoder(c.getLong("taskscale.image.max-pixels"));
     }
 
-    static void write(Image img, Path out, Config c) throws IOException {
+    private static void checkFolder(Path out) {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserException("The output folder " + parent + " does not exist.");
         }
+    }
+
+    /** A tool that reads image IN and writes image OUT. */
+    abstract static class InOut extends ConfiguredCommand {
+        @Parameters(index = "0", paramLabel = "IN")
+        Path in;
+
+        @Parameters(index = "1", paramLabel = "OUT")
+        Path out;
+    }
+
+    static void write(Image img, Path out, Config c) throws IOException {
+        checkFolder(out);
         ImageEncoder.write(img, out, c.getInt("taskscale.image.output-jpeg-quality"));
     }
 
@@ -54,7 +66,7 @@ public final class ImageCommand implements Runnable {
     @Command(name = "resize", mixinStandardHelpOptions = true,
             description = "Resize with MATLAB imresize bicubic semantics (antialiased when shrinking; output"
                     + " ceil(scale * size)); writes 8-bit PNG (or JPEG for a .jpg name), rounded and clamped.")
-    static final class Resize implements Callable<Integer> {
+    static final class Resize extends InOut {
         static final class Target {
             @Option(names = "--scale", required = true, description = "Scale factor, e.g. 0.5, 0.25 or 2.")
             Double scale;
@@ -66,24 +78,8 @@ public final class ImageCommand implements Runnable {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Target target;
 
-        @Parameters(index = "0", paramLabel = "IN")
-        Path in;
-
-        @Parameters(index = "1", paramLabel = "OUT")
-        Path out;
-
-        @Mixin
-        ConfigOptions options;
-
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() throws IOException {
-            Config c = options.load(null);
-            if (options.showIfAsked(c, spec.commandLine().getOut())) {
-                return 0;
-            }
+        int run(Config c, PrintWriter stdout) throws IOException {
             Image src = decoder(c).decode(in);
             Image dst;
             if (target.scale != null) {
@@ -115,41 +111,26 @@ public final class ImageCommand implements Runnable {
     @Command(name = "jpeg", mixinStandardHelpOptions = true,
             description = "Compress with libjpeg's baseline encoder at IJG quality Q (standard tables, 4:2:0)."
                     + " OUT ending in .jpg/.jpeg gets the JPEG file; .png gets the decoded result.")
-    static final class Jpeg implements Callable<Integer> {
+    static final class Jpeg extends InOut {
         @Option(names = {"-q", "--quality"}, required = true, description = "IJG quality 1-100.")
         int quality;
 
-        @Parameters(index = "0", paramLabel = "IN")
-        Path in;
-
-        @Parameters(index = "1", paramLabel = "OUT")
-        Path out;
-
-        @Mixin
-        ConfigOptions options;
-
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() throws IOException {
-            Config c = options.load(null);
-            if (options.showIfAsked(c, spec.commandLine().getOut())) {
-                return 0;
-            }
+        void validate(Config c) {
             if (quality < 1 || quality > 100) {
                 throw new UserException("--quality must be between 1 and 100, not " + quality + ".");
             }
+        }
+
+        @Override
+        int run(Config c, PrintWriter stdout) throws IOException {
             Image src = decoder(c).decode(in);
             String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
             if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-                Path parent = out.toAbsolutePath().getParent();
-                if (parent != null && !Files.isDirectory(parent)) {
-                    throw new UserException("The output folder " + parent + " does not exist.");
-                }
+                checkFolder(out);
                 Files.write(out, ImageEncoder.jpeg(src, quality));
             } else {
-                write(ImageEncoder.jpegDegrade(src, quality), out, c);
+                write(JpegCompression.apply(src, quality), out, c);
             }
             return 0;
         }
@@ -159,7 +140,7 @@ public final class ImageCommand implements Runnable {
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = "Compare TEST with REF: PSNR and SSIM on Y (BT.601), PSNR on RGB and PSNR-B on Y, after"
                     + " shaving N border pixels. Prints one JSON object; a PSNR of identical images is null.")
-    static final class Compare implements Callable<Integer> {
+    static final class Compare extends ConfiguredCommand {
         @Parameters(index = "0", paramLabel = "REF")
         Path ref;
 
@@ -170,18 +151,8 @@ public final class ImageCommand implements Runnable {
                 + " protocol uses the scale). Default: ${DEFAULT-VALUE}.")
         int shave;
 
-        @Mixin
-        ConfigOptions options;
-
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() throws ImageReadException {
-            Config c = options.load(null);
-            if (options.showIfAsked(c, spec.commandLine().getOut())) {
-                return 0;
-            }
+        int run(Config c, PrintWriter out) throws ImageReadException {
             ImageDecoder d = decoder(c);
             Image a = d.decode(ref);
             Image b = d.decode(test);
@@ -193,7 +164,6 @@ public final class ImageCommand implements Runnable {
                 throw new UserException("--shave " + shave + " leaves less than 11x11 pixels of a " + a.width() + "x"
                         + a.height() + " image.");
             }
-            PrintWriter out = spec.commandLine().getOut();
             out.println("{\"psnr_y\": " + num(Metrics.psnrY(a, b, shave))
                     + ", \"ssim_y\": " + num(Metrics.ssimY(a, b, shave))
                     + ", \"psnr_rgb\": " + num(Metrics.psnrRgb(a, b, shave))

@@ -9,9 +9,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.infer.InferJob;
 
-import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Tasks;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,9 +42,8 @@ public final class InferCommand extends JobCommand {
             + " execution; seams); N = N pixels.")
     int overlap;
 
-    @Option(names = "--task", description = "The model's task if its zip does not say it (rescale, sr, sr-upsampled,"
-            + " jpeg, colorize, color-embed).")
-    String task;
+    @Mixin
+    TaskOption task;
 
     @Option(names = "--scale", defaultValue = "0", description = "The model's scale if its zip does not say it; for"
             + " srcnn, the scale to upscale by.")
@@ -65,7 +63,6 @@ public final class InferCommand extends JobCommand {
     }
 
     private InferJob.Options options(Config c) {
-        Task t = task == null ? null : Tasks.parse(task, "--task");
         Mode m;
         try {
             m = Mode.parse(mode);
@@ -76,7 +73,7 @@ public final class InferCommand extends JobCommand {
             throw new UserException("--tile and --scale must be >= 0 and --overlap >= -1, not " + tile + ", " + scale
                     + " and " + overlap + ".");
         }
-        return new InferJob.Options(model, m, tile, overlap, t, scale, out, c.getLong("taskscale.image.max-pixels"));
+        return new InferJob.Options(model, m, tile, overlap, task.task(), scale, out, c.getLong("taskscale.image.max-pixels"));
     }
 
     @Override

@@ -4,16 +4,12 @@ import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale models [--verbose] [CONF]}: the registered architectures, one name per line, name first.
@@ -23,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "List the registered model architectures (one name per line). --verbose adds parameter"
                 + " counts for the configured size, the task, and a description.")
-public final class ModelsCommand implements Callable<Integer> {
+public final class ModelsCommand extends ConfiguredCommand {
     @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file whose taskscale.model block sizes"
             + " the networks counted by --verbose (defaults if omitted).")
     Path conf;
@@ -31,24 +27,24 @@ public final class ModelsCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also print parameters, task and description.")
     boolean verbose;
 
-    @Mixin
-    ConfigOptions options;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        if (!verbose) {
+    public Integer call() throws Exception {
+        if (!verbose) {  // the names alone read no configuration
+            PrintWriter out = spec.commandLine().getOut();
             ModelRegistry.names().forEach(out::println);
             out.flush();
             return 0;
         }
-        Config c = options.load(conf);
-        if (options.showIfAsked(c, out)) {
-            return 0;
-        }
+        return super.call();
+    }
+
+    @Override
+    Config load() {
+        return options.load(conf);
+    }
+
+    @Override
+    int run(Config c, PrintWriter out) {
         ModelConfig base = ModelConfig.from(c);
         for (String name : ModelRegistry.names()) {
             Architecture a = ModelRegistry.get(name);

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
@@ -25,10 +24,7 @@ import org.taskscale.prep.PrepJob;
 import org.taskscale.train.TrainConfig;
 import org.taskscale.train.TrainJob;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale quickstart}: the whole product on the bundled photos with embedded defaults
@@ -40,37 +36,39 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Prep, train (x2 task-aware rescaler, fixed budget), evaluate against bicubic and report, on the"
                 + " bundled photos: writes runs/quickstart/{model.zip,eval/eval.json,report.html}.")
-public final class QuickstartCommand implements Callable<Integer> {
+public final class QuickstartCommand extends JobCommand {
     @Option(names = "--minutes", description = "Training budget in minutes (taskscale.train.minutes; default 9).")
     Double minutes;
 
-    @Mixin
-    SparkMaster sparkMaster;
-
-    @Mixin
-    ConfigOptions options;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        long t0 = System.nanoTime();
+    void flags() {
         if (minutes != null) {
             if (!(minutes > 0)) {
                 throw new UserException("--minutes must be positive, not " + minutes + ".");
             }
             options.set("taskscale.train.minutes", minutes);
         }
-        Config experiment = ConfigFactory.parseResources(QuickstartCommand.class, "quickstart.conf");
-        Config c = TaskscaleConfig.loadWith(experiment, options.overrides);
-        c = c.withValue("taskscale.prep.inputs", ConfigValueFactory.fromIterable(
+    }
+
+    /** The embedded quickstart.conf under the overrides; relative photo inputs are taken from the installation. */
+    @Override
+    Config load() {
+        Config c = TaskscaleConfig.loadWith(ConfigFactory.parseResources(QuickstartCommand.class, "quickstart.conf"),
+                options.overrides);
+        return c.withValue("taskscale.prep.inputs", ConfigValueFactory.fromIterable(
                 c.getStringList("taskscale.prep.inputs").stream().map(QuickstartCommand::home).toList()));
-        PrintWriter out = spec.commandLine().getOut();
-        if (options.showIfAsked(c, out)) {
-            return 0;
-        }
-        PrepConfig.from(c);  // every block checked before anything runs
+    }
+
+    @Override
+    void validate(Config c) {
+        PrepConfig.from(c);
+        TrainConfig.from(c);
+        ModelConfig.from(c);
+    }
+
+    @Override
+    int run(Config c, PrintWriter out) throws Exception {
+        long t0 = System.nanoTime();
         TrainConfig t = TrainConfig.from(c);
         ModelConfig m = ModelConfig.from(c);
         String run = t.runDir();
@@ -90,7 +88,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             runFs.delete(runDir, true);
         }
         List<String> stages = new ArrayList<>();
-        try (JavaSparkContext jsc = sparkMaster.start(c)) {
+        try (JavaSparkContext jsc = spark(c)) {
             long s = System.nanoTime();
             out.println("quickstart: [1/3] prep");
             Manifest man = PrepJob.run(c, jsc, out);
