@@ -10,7 +10,7 @@ import org.taskscale.layers.Luminance;
 
 /**
  * Images in network units ([0, 1] planes) and batches of them in either layout: what every task's examples are
- * made of ({@link org.taskscale.tasks.Task#example} makes them).
+ * made of (each task makes its examples from them).
  */
 public final class Examples {
     private Examples() {}
