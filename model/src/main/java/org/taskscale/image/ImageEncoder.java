@@ -172,21 +172,31 @@ public final class ImageEncoder {
     }
 
     private static ImageReader jdkJpegReader() {
-        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
-        ImageReader chosen = null;
-        while (it.hasNext()) {
-            ImageReader r = it.next();
-            if (chosen == null || r.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReader")) {
-                if (chosen != null) {
-                    chosen.dispose();
-                }
-                chosen = r;
+        return jdkPlugin(ImageIO.getImageReadersByFormatName("jpeg"), "com.sun.imageio.plugins.jpeg.JPEGImageReader",
+                ImageReader::dispose, "reader");
+    }
+
+    /**
+     * The JDK's own JPEG plug-in among {@code all} (libjpeg's tables and rounding; TwelveMonkeys' differ), or the
+     * first one when it is missing; every other plug-in made on the way is disposed.
+     */
+    private static <T> T jdkPlugin(Iterator<T> all, String jdkClass, java.util.function.Consumer<T> dispose, String what) {
+        T chosen = null;
+        while (all.hasNext()) {
+            T t = all.next();
+            boolean better = chosen == null
+                    || t.getClass().getName().equals(jdkClass) && !chosen.getClass().getName().equals(jdkClass);
+            if (better && chosen != null) {
+                dispose.accept(chosen);
+            }
+            if (better) {
+                chosen = t;
             } else {
-                r.dispose();
+                dispose.accept(t);
             }
         }
         if (chosen == null) {
-            throw new IllegalStateException("No JPEG reader is available in this JVM.");
+            throw new IllegalStateException("No JPEG " + what + " is available in this JVM.");
         }
         return chosen;
     }
@@ -194,26 +204,8 @@ public final class ImageEncoder {
     private static final String JPEG_NATIVE_FORMAT = "javax_imageio_jpeg_image_1.0";
 
     private static ImageWriter jdkJpegWriter() {
-        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg");
-        ImageWriter fallback = null;
-        while (it.hasNext()) {
-            ImageWriter w = it.next();
-            if (w.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageWriter")) {
-                if (fallback != null) {
-                    fallback.dispose();
-                }
-                return w;
-            }
-            if (fallback == null) {
-                fallback = w;
-            } else {
-                w.dispose();
-            }
-        }
-        if (fallback == null) {
-            throw new IllegalStateException("No JPEG writer is available in this JVM.");
-        }
-        return fallback;
+        return jdkPlugin(ImageIO.getImageWritersByFormatName("jpeg"), "com.sun.imageio.plugins.jpeg.JPEGImageWriter",
+                ImageWriter::dispose, "writer");
     }
 
     /** Annex K luminance table, natural (row-major) order, as in libjpeg's jcparam.c. */

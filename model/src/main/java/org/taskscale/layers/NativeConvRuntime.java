@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -27,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and the activation with a fast ReLU path. Parameter keys are DL4J's convolution keys ("W", "b"), which
  * DL4J's deconvolution initializer shares.
  */
-abstract class NativeConvRuntime<C extends ConvolutionLayer> extends BaseLayer<C> {
+abstract class NativeConvRuntime<C extends ConvolutionLayer> extends ParamRuntime<C> {
     private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 
     /** Pre-activation output of the last training forward pass, kept for activations other than ReLU. */
@@ -61,16 +60,6 @@ abstract class NativeConvRuntime<C extends ConvolutionLayer> extends BaseLayer<C
 
     protected final boolean nhwc() {
         return layerConf().getCnn2dDataFormat() == CNN2DFormat.NHWC;
-    }
-
-    @Override
-    public Type type() {
-        return Type.CONVOLUTIONAL;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
     }
 
     @Override

@@ -188,19 +188,9 @@ public class PReLU extends BaseLayer {
         }
     }
 
-    static final class Runtime extends org.deeplearning4j.nn.layers.BaseLayer<PReLU> {
+    static final class Runtime extends ParamRuntime<PReLU> {
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
-        }
-
-        @Override
-        public Type type() {
-            return Type.CONVOLUTIONAL;
-        }
-
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
         }
 
         @Override

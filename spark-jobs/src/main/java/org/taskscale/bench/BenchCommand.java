@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -177,7 +176,7 @@ public final class BenchCommand implements Runnable {
             description = "Train NAME on random data after a warm-up; prints ms/iter=… samples/s=… (and ours/theirs"
                     + " with --vs-torch). Networks: every registered model (taskscale models) and aetad2, the peer's"
                     + " own autoencoder; the PyTorch peer has srcnn, arcnn, edsr and aetad2.")
-    static final class Train implements Callable<Integer> {
+    static final class Train extends BenchTool {
         @Option(names = "--arch", required = true, description = "Network: ${COMPLETION-CANDIDATES}.",
                 completionCandidates = Names.class)
         String arch;
@@ -204,11 +203,8 @@ public final class BenchCommand implements Runnable {
         @picocli.CommandLine.Mixin
         PeerOptions peer;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
+        int measure(PrintWriter out) {
             if (!PeerNets.NAMES.contains(arch)) {
                 throw new UserException("Unknown --arch '" + arch + "'; known: " + String.join(", ", PeerNets.NAMES) + ".");
             }
@@ -219,7 +215,6 @@ public final class BenchCommand implements Runnable {
             if ((batch != 0 || patch != 0) && peer.vsTorch) {
                 throw new UserException("--vs-torch compares the peer's own shapes: leave out --batch and --patch.");
             }
-            PrintWriter out = spec.commandLine().getOut();
             PeerNets.Spec net = PeerNets.build(arch, batch, patch, peer.format);
             long[] s = net.inputShape();
             boolean nhwc = peer.format == CNN2DFormat.NHWC;
@@ -264,7 +259,7 @@ public final class BenchCommand implements Runnable {
     @Command(name = "infer", mixinStandardHelpOptions = true,
             description = "Forward passes of x2 EDSR-baseline on one 3xSIZExSIZE image; prints ms/image and output"
                     + " megapixels/s (and ours/theirs with --vs-torch).")
-    static final class Infer implements Callable<Integer> {
+    static final class Infer extends BenchTool {
         @Option(names = "--arch", defaultValue = "edsr", description = "Network (edsr). Default: ${DEFAULT-VALUE}.")
         String arch;
 
@@ -277,18 +272,14 @@ public final class BenchCommand implements Runnable {
         @picocli.CommandLine.Mixin
         PeerOptions peer;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
+        int measure(PrintWriter out) {
             if (!arch.equals("edsr")) {
                 throw new UserException("bench infer measures --arch edsr only (the peer's edsr-infer), not '" + arch + "'.");
             }
             if (size != 512 && peer.vsTorch) {
                 throw new UserException("--vs-torch compares the peer's 512x512 input: leave out --size.");
             }
-            PrintWriter out = spec.commandLine().getOut();
             var net = PeerNets.build("edsr", 1, size, peer.format).net();
             double outMp = 4.0 * size * size / 1e6;
             PeerOptions.Medians med = peer.alternate(r -> {
@@ -313,7 +304,7 @@ public final class BenchCommand implements Runnable {
     @Command(name = "resampler", mixinStandardHelpOptions = true,
             description = "CAR's adaptive resampler on a batch of HR patches: forward and backward (all three inputs)"
                     + " of the loops the layer uses, and a forward written with ND4J ops; ms per HR megapixel.")
-    static final class Resampler implements Callable<Integer> {
+    static final class Resampler extends BenchTool {
         @Option(names = "--scale", defaultValue = "2", description = "2 (7x7 taps) or 4 (13x13). Default: ${DEFAULT-VALUE}.")
         int scale;
 
@@ -326,15 +317,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--repeat", defaultValue = "5", description = "Timed repeats (median). Default: ${DEFAULT-VALUE}.")
         int repeat;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
+        int measure(PrintWriter out) {
             if (patch % scale != 0 || batch < 1 || repeat < 1) {
                 throw new UserException("--patch must be a multiple of --scale, --batch and --repeat positive.");
             }
-            PrintWriter out = spec.commandLine().getOut();
             var r = org.taskscale.bench.ResamplerBench.run(batch, patch, scale, repeat);
             double mp = r.megapixels();
             out.printf(Locale.ROOT, "resampler x%d, %dx%d taps, %d x 3x%dx%d (%.3f HR megapixels), %d threads%n", scale,

@@ -6,15 +6,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale bench faults}: the fault-injection harness ({@link FaultDrill}) on the bundled photos, with the
@@ -24,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Kill training (SIGKILL) at random moments, many inside its writes, resume after each, and check"
                 + " that no file is partial, metrics.csv never repeats an iteration and the final model equals an"
                 + " uninterrupted run's. Prints kills, kills inside a write, resumes and mismatches; exit 1 on a failure.")
-final class BenchFaultsCommand implements Callable<Integer> {
+final class BenchFaultsCommand extends BenchTool {
     @Option(names = "--kills", defaultValue = "20", description = "SIGKILLs to deliver. Default: ${DEFAULT-VALUE}.")
     int kills;
 
@@ -42,16 +39,12 @@ final class BenchFaultsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the kill moments. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    int measure(PrintWriter out) throws Exception {
         if (kills < 1 || writeDelay < 0 || epochs < 1) {
             throw new UserException("--kills and --epochs must be at least 1 and --write-delay at least 0, not " + kills
                     + ", " + epochs + " and " + writeDelay + ".");
         }
-        PrintWriter out = spec.commandLine().getOut();
         Path tmp = Files.createTempDirectory("taskscale-bench-faults");
         Path home = Path.of(System.getProperty("taskscale.home", "."));
         try {

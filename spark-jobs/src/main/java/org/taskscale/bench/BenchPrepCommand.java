@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,8 +22,6 @@ import org.taskscale.io.Manifest;
 import org.taskscale.prep.PrepJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale bench prep}: the prep job's patches/s on the seed restorer's task (128x128 patches, JPEG q10)
@@ -39,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " Each timed run starts its own Spark context (counted); --warm-up untimed full-size runs come first,"
                 + " then --repeat pairs of local[1] and local[2] runs, alternating; the figures are their medians."
                 + " local[1] runs on one CPU and local[2] on two (the whole process, with taskset) unless --no-pin.")
-final class BenchPrepCommand implements Callable<Integer> {
+final class BenchPrepCommand extends BenchTool {
     @Option(names = "--photos", description = "Photo directory (default: the bundled samples; a larger"
             + " collection measures better).")
     Path photos;
@@ -76,12 +73,8 @@ final class BenchPrepCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with PIL. Default: ${DEFAULT-VALUE}.")
     String python;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+    int measure(PrintWriter out) throws IOException {
         Path home = Path.of(System.getProperty("taskscale.home", "."));
         Path dir = photos != null ? photos : home.resolve("datasets-prep/samples");
         long n;

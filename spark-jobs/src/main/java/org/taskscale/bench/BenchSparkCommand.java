@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,8 +27,6 @@ import org.taskscale.train.TrainJob;
 import org.taskscale.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale bench spark}: training samples/s of one network with dl4j-spark parameter averaging on
@@ -39,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "spark", mixinStandardHelpOptions = true,
         description = "Parameter-averaging training on local[2] (2 workers) against single-process training of the"
                 + " same net on the same prep files; prints samples/s of both and the ratio.")
-final class BenchSparkCommand implements Callable<Integer> {
+final class BenchSparkCommand extends BenchTool {
     @Option(names = "--arch", defaultValue = "aetad-small", description = "Registered model. Default: ${DEFAULT-VALUE}.")
     String arch;
 
@@ -57,12 +54,8 @@ final class BenchSparkCommand implements Callable<Integer> {
             description = "ND4J threads per worker while Spark trains (two workers share the cores). Default: ${DEFAULT-VALUE}.")
     int workerThreads;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+    int measure(PrintWriter out) throws IOException {
         Path tmp = Files.createTempDirectory("taskscale-bench-spark");
         Path home = Path.of(System.getProperty("taskscale.home", "."));
         Map<String, String> o = new LinkedHashMap<>();

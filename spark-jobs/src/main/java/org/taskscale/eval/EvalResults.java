@@ -71,37 +71,34 @@ public final class EvalResults {
     }
 
     static Map<String, Object> json(Row r) {
+        return fields(r);
+    }
+
+    /** A summary's fields, and the gain after the baseline's SSIM-Y. */
+    static Map<String, Object> json(Summary s) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("checkpoint", r.checkpoint());
-        m.put("dataset", r.dataset());
-        m.put("image", r.image());
-        m.put("task", r.task());
-        m.put("scale", r.scale());
-        m.put("quality", r.quality());
-        m.put("psnr_y", num(r.psnrY()));
-        m.put("ssim_y", num(r.ssimY()));
-        m.put("baseline_psnr_y", num(r.baselinePsnrY()));
-        m.put("baseline_ssim_y", num(r.baselineSsimY()));
-        m.put("lr_psnr_y", num(r.lrPsnrY()));
-        m.put("psnr_b_y", num(r.psnrBY()));
+        fields(s).forEach((k, v) -> {
+            if (k.equals("lr_psnr_y")) {
+                m.put("gain_psnr_y", num(s.gain()));
+            }
+            m.put(k, v);
+        });
         return m;
     }
 
-    static Map<String, Object> json(Summary s) {
+    /** A record's components in order as snake_case keys ({@code psnrBY}: {@code psnr_b_y}); NaN and infinities as null. */
+    private static Map<String, Object> fields(Record r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("checkpoint", s.checkpoint());
-        m.put("dataset", s.dataset());
-        m.put("task", s.task());
-        m.put("scale", s.scale());
-        m.put("quality", s.quality());
-        m.put("images", s.images());
-        m.put("psnr_y", num(s.psnrY()));
-        m.put("ssim_y", num(s.ssimY()));
-        m.put("baseline_psnr_y", num(s.baselinePsnrY()));
-        m.put("baseline_ssim_y", num(s.baselineSsimY()));
-        m.put("gain_psnr_y", num(s.gain()));
-        m.put("lr_psnr_y", num(s.lrPsnrY()));
-        m.put("psnr_b_y", num(s.psnrBY()));
+        for (var c : r.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            m.put(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT),
+                    v instanceof Double d ? num(d) : v);
+        }
         return m;
     }
 
