@@ -3,7 +3,6 @@ package org.taskscale.cli;
 import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.eval.EvalConfig;
@@ -12,7 +11,6 @@ import org.taskscale.eval.EvalJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code taskscale eval CONF}: the sweep of {@code taskscale.eval} (checkpoints x datasets x scales / qualities) on
@@ -22,10 +20,7 @@ import picocli.CommandLine.Parameters;
         description = "Evaluate checkpoints on folders of whole images with the standard protocol (PSNR-Y/SSIM-Y against"
                 + " the task's baseline): the sweep of CONF's taskscale.eval block on Spark, or one model with --model."
                 + " Writes OUT/eval.json, OUT/eval.csv and OUT/report.html.")
-public final class EvalCommand extends JobCommand {
-    @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file with a taskscale.eval block.")
-    Path conf;
-
+public final class EvalCommand extends ExperimentJobCommand {
     @Option(names = "--model", description = "One model zip (a run's model.zip or a checkpoint): the single-model form.")
     String model;
 
@@ -51,11 +46,6 @@ public final class EvalCommand extends JobCommand {
     void flags() {
         options.setString("taskscale.eval.out", out);
         options.set("taskscale.eval.tile", tile);
-    }
-
-    @Override
-    Config load() {
-        return options.load(conf);
     }
 
     @Override

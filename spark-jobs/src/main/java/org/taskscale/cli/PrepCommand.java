@@ -2,14 +2,12 @@ package org.taskscale.cli;
 
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.prep.PrepConfig;
 import org.taskscale.prep.PrepJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code taskscale prep [CONF] [flags]}: photos to pre-batched training files (the {@code taskscale.prep}
@@ -18,10 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "prep", mixinStandardHelpOptions = true,
         description = "Cut photo collections (local, hdfs://, s3a://) into augmented training patches and write them"
                 + " as pre-batched DL4J files with manifest.json and rejects.csv. Flags set taskscale.prep keys.")
-public final class PrepCommand extends JobCommand {
-    @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file (HOCON).")
-    Path conf;
-
+public final class PrepCommand extends ExperimentJobCommand {
     @Option(names = "--task", description = "rescale, sr, sr-upsampled, jpeg, colorize or color-embed.")
     String task;
 
@@ -75,11 +70,6 @@ public final class PrepCommand extends JobCommand {
         options.set(k + "minibatch", minibatch);
         options.set(k + "seed", seed);
         options.set(k + "overwrite", overwrite ? "true" : null);
-    }
-
-    @Override
-    Config load() {
-        return options.load(conf);
     }
 
     @Override

@@ -3,14 +3,12 @@ package org.taskscale.cli;
 import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.train.TrainConfig;
 import org.taskscale.train.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code taskscale train [CONF]}: trains {@code taskscale.model} on a prep output ({@code taskscale.train.data})
@@ -20,10 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a registered model on a prep output with checkpoints, validation and resume"
                 + " (taskscale.train and taskscale.model blocks).")
-public final class TrainCommand extends JobCommand {
-    @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file (HOCON).")
-    Path conf;
-
+public final class TrainCommand extends ExperimentJobCommand {
     @Option(names = "--data", description = "Prep output directory (taskscale.train.data).")
     String data;
 
@@ -54,11 +49,6 @@ public final class TrainCommand extends JobCommand {
         options.setString("taskscale.train.data", data);
         options.setString("taskscale.train.experiment", experiment);
         options.setString("taskscale.model.name", model);
-    }
-
-    @Override
-    Config load() {
-        return options.load(conf);
     }
 
     @Override
