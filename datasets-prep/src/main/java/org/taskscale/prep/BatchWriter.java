@@ -1,15 +1,15 @@
 package org.taskscale.prep;
 
-import org.taskscale.io.AtomicWrites;
-import org.taskscale.degrade.JpegCompression;
-import org.taskscale.io.BatchFile;
-import org.taskscale.tasks.Tasks;
-import org.taskscale.tasks.Example;
-import org.taskscale.degrade.Degradation;
 import java.util.ArrayList;
 import java.util.List;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
+import org.taskscale.degrade.Degradation;
+import org.taskscale.degrade.JpegCompression;
+import org.taskscale.io.AtomicWrites;
+import org.taskscale.io.BatchFile;
+import org.taskscale.tasks.Example;
+import org.taskscale.tasks.Tasks;
 
 /**
  * Turns an ordered minibatch of source patches into the task's examples, as one {@link BatchFile.Batch} (the prep

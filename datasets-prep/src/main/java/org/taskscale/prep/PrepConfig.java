@@ -1,12 +1,12 @@
 package org.taskscale.prep;
 
-import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Tasks;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.taskscale.config.ConfigException;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 
 /**
  * The {@code taskscale.prep} block, checked: every value a prep run depends on. Serializable so that Spark

@@ -1,11 +1,5 @@
 package org.taskscale.prep;
 
-import org.taskscale.io.Digests;
-import org.taskscale.spark.HadoopConfs;
-import org.taskscale.spark.Progress;
-import org.taskscale.spark.PhotoLister;
-import org.taskscale.io.Manifest;
-import org.taskscale.io.BatchFile;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +23,14 @@ import org.apache.spark.util.LongAccumulator;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.io.AtomicWrites;
+import org.taskscale.io.BatchFile;
 import org.taskscale.io.Csv;
+import org.taskscale.io.Digests;
+import org.taskscale.io.Manifest;
 import org.taskscale.io.OutputGuard;
+import org.taskscale.spark.HadoopConfs;
+import org.taskscale.spark.PhotoLister;
+import org.taskscale.spark.Progress;
 import scala.Tuple2;
 
 /**

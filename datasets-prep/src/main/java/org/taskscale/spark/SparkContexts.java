@@ -1,9 +1,9 @@
 package org.taskscale.spark;
 
 import com.typesafe.config.Config;
-import org.taskscale.config.ConfigException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.config.ConfigException;
 
 /**
  * The one place a job makes its Spark context: the app name and log level from the configuration, the

@@ -1,8 +1,5 @@
 package org.taskscale.prep;
 
-import org.taskscale.io.BatchFile;
-import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Tasks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.image.ImageDecoder;
+import org.taskscale.io.BatchFile;
+import org.taskscale.tasks.Task;
+import org.taskscale.tasks.Tasks;
 
 /** The bulk serialiser writes exactly MultiDataSet.save's bytes, for every task and both layouts. */
 class BatchWriterTest {

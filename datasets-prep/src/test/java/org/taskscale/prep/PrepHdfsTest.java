@@ -1,7 +1,5 @@
 package org.taskscale.prep;
 
-import org.taskscale.io.Manifest;
-import org.taskscale.io.MiniHdfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +12,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.taskscale.io.Manifest;
+import org.taskscale.io.MiniHdfs;
 
 /** Input and output on a real HDFS (MiniDFSCluster: a NameNode and a DataNode in this JVM). */
 class PrepHdfsTest {

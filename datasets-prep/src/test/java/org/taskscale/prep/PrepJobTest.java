@@ -1,7 +1,5 @@
 package org.taskscale.prep;
 
-import org.taskscale.spark.PhotoLister;
-import org.taskscale.io.Manifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.io.Manifest;
+import org.taskscale.spark.PhotoLister;
 
 /** The prep job on local Spark: bad input, determinism across partitionings, the output's shape and reuse. */
 class PrepJobTest {

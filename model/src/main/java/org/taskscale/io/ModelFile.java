@@ -1,6 +1,5 @@
 package org.taskscale.io;
 
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;

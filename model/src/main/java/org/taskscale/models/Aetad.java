@@ -1,6 +1,5 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Locale;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -8,6 +7,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.taskscale.config.ConfigException;
 import org.taskscale.layers.PixelLoss;
+import org.taskscale.tasks.Tasks;
 
 /**
  * TAD / TAR task-aware rescaling (Kim et al. 2018; Schaefer's TAR): one graph holding the downscaler and the

@@ -1,11 +1,11 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.taskscale.layers.PixelLoss;
+import org.taskscale.tasks.Tasks;
 
 /**
  * TAR's task-aware colorization (AETAD_COLOR): RGB in; an encoder (3x3 convs to 8 and {@code c} channels,

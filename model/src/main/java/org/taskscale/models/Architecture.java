@@ -1,9 +1,9 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Task;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.tasks.Task;
 
 /**
  * One registered network: its name (the contract experiment files use), what it does, and how it is built from

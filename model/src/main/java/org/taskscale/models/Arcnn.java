@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.tasks.Tasks;
 
 /**
  * The seed's JPEG artifact restorer (ARCNN-style), layer for layer: three stages of Conv 3x3, Conv 1x1, PReLU,

@@ -1,7 +1,7 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Task;
 import java.util.Set;
+import org.taskscale.tasks.Task;
 
 /** What every architecture states about itself, held once: name, description, task, scales, channels, patch. */
 abstract class BaseArchitecture implements Architecture {

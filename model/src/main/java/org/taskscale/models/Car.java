@@ -1,12 +1,12 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.taskscale.layers.PixelLoss;
+import org.taskscale.tasks.Tasks;
 
 /**
  * CAR (Sun and Chen, "Learned Image Downscaling for Upscaling using Content Adaptive Resampler", TIP 2020): a

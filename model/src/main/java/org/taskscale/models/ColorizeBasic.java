@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.tasks.Tasks;
 
 /**
  * The basic colorization net, regression in Lab: L/100 in, (a, b)/110 out. A small encoder-decoder: two

@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.tasks.Tasks;
 
 /**
  * A deeper colorization net after Zhang, Isola and Efros (ECCV 2016): eight blocks of 3x3 convolutions with

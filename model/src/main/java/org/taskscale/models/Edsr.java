@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.tasks.Tasks;
 
 /**
  * EDSR (Lim et al. 2017), baseline by default: a 3x3 head, residual blocks (conv, ReLU, conv, times the residual

@@ -1,10 +1,10 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Tasks;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.taskscale.tasks.Tasks;
 
 /**
  * SRCNN (Dong et al. 2014/2016): patch extraction 9x9, non-linear mapping 1x1 ({@code srcnn}, 9-1-5) or 5x5

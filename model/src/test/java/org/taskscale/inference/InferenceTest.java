@@ -1,11 +1,5 @@
 package org.taskscale.inference;
 
-import org.taskscale.tasks.Example;
-import org.taskscale.tasks.Mode;
-import org.taskscale.degrade.Degradation;
-import org.taskscale.tiles.TiledRunner;
-import org.taskscale.tiles.Footprint;
-import org.taskscale.tiles.Raster8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,12 +16,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
+import org.taskscale.degrade.Degradation;
 import org.taskscale.image.Image;
-import org.taskscale.models.ModelConfig;
 import org.taskscale.io.ModelFile;
+import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
+import org.taskscale.tasks.Example;
+import org.taskscale.tasks.Mode;
 import org.taskscale.tasks.Task;
 import org.taskscale.tasks.Tasks;
+import org.taskscale.tiles.Footprint;
+import org.taskscale.tiles.Raster8;
+import org.taskscale.tiles.TiledRunner;
 
 class InferenceTest {
     static ModelFile.Loaded model(String name, int scale, CNN2DFormat layout) {

@@ -1,8 +1,5 @@
 package org.taskscale.models;
 
-import org.taskscale.tasks.Task;
-import org.taskscale.tasks.Example;
-import org.taskscale.degrade.Degradation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,8 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.taskscale.config.ConfigException;
+import org.taskscale.degrade.Degradation;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
+import org.taskscale.tasks.Example;
+import org.taskscale.tasks.Task;
 
 class ModelZooTest {
     static Stream<String> names() {

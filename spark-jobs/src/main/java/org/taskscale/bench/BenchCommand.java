@@ -1,6 +1,5 @@
 package org.taskscale.bench;
 
-import org.taskscale.config.UserException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,10 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.taskscale.bench.Flops;
 import org.taskscale.bench.PeerNets;
 import org.taskscale.bench.TrainBench;
+import org.taskscale.config.UserException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale bench}: training and inference throughput on random data, optionally beside the PyTorch

@@ -1,7 +1,5 @@
 package org.taskscale.bench;
 
-import org.taskscale.config.UserException;
-import org.taskscale.spark.SparkContexts;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +7,8 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
-
+import org.taskscale.config.UserException;
+import org.taskscale.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,5 @@
 package org.taskscale.bench;
 
-import org.taskscale.config.UserException;
-import org.taskscale.spark.SparkContexts;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,8 +16,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.config.UserException;
 import org.taskscale.io.Manifest;
 import org.taskscale.prep.PrepJob;
+import org.taskscale.spark.SparkContexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

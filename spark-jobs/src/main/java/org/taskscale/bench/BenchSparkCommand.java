@@ -1,6 +1,5 @@
 package org.taskscale.bench;
 
-import org.taskscale.spark.SparkContexts;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,6 +19,7 @@ import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
 import org.taskscale.prep.PrepJob;
+import org.taskscale.spark.SparkContexts;
 import org.taskscale.train.SingleProcessTrainer;
 import org.taskscale.train.SparkAveragingTrainer;
 import org.taskscale.train.TrainConfig;

@@ -1,7 +1,7 @@
 package org.taskscale.cli;
 
-import java.io.PrintWriter;
 import com.typesafe.config.Config;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.taskscale.config.TaskscaleConfig;
 import picocli.CommandLine.Command;

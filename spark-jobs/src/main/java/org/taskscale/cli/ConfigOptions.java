@@ -1,7 +1,7 @@
 package org.taskscale.cli;
 
-import java.io.PrintWriter;
 import com.typesafe.config.Config;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

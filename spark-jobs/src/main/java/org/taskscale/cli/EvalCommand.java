@@ -1,13 +1,12 @@
 package org.taskscale.cli;
 
-import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.config.UserException;
 import org.taskscale.eval.EvalConfig;
 import org.taskscale.eval.EvalJob;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,13 +1,13 @@
 package org.taskscale.cli;
 
-import org.taskscale.degrade.JpegCompression;
-import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.taskscale.config.UserException;
+import org.taskscale.degrade.JpegCompression;
 import org.taskscale.image.Bicubic;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
@@ -16,10 +16,10 @@ import org.taskscale.image.ImageReadException;
 import org.taskscale.image.Metrics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code taskscale image}: the image core as a command line, a contract outside tools rely on.

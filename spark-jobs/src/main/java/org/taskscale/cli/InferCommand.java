@@ -1,14 +1,13 @@
 package org.taskscale.cli;
 
-import org.taskscale.config.UserException;
-import org.taskscale.tasks.Mode;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.config.UserException;
 import org.taskscale.infer.InferJob;
-
+import org.taskscale.tasks.Mode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

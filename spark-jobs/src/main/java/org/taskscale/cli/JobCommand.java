@@ -1,8 +1,8 @@
 package org.taskscale.cli;
 
-import org.taskscale.spark.SparkContexts;
 import com.typesafe.config.Config;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.spark.SparkContexts;
 import picocli.CommandLine.Mixin;
 
 /** A command that runs a job, on Spark where it needs it: the configured preamble and {@code --master}. */

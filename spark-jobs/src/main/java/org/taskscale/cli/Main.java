@@ -1,7 +1,7 @@
 package org.taskscale.cli;
 
-import org.taskscale.config.UserException;
 import org.taskscale.config.ConfigException;
+import org.taskscale.config.UserException;
 import org.taskscale.image.ImageReadException;
 import picocli.CommandLine;
 

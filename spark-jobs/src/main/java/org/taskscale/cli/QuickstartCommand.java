@@ -1,6 +1,5 @@
 package org.taskscale.cli;
 
-import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -14,11 +13,12 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.config.UserException;
 import org.taskscale.eval.EvalConfig;
 import org.taskscale.eval.EvalJob;
 import org.taskscale.eval.EvalResults;
-import org.taskscale.models.ModelConfig;
 import org.taskscale.io.Manifest;
+import org.taskscale.models.ModelConfig;
 import org.taskscale.prep.PrepConfig;
 import org.taskscale.prep.PrepJob;
 import org.taskscale.train.TrainConfig;

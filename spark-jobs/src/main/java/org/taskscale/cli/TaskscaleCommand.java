@@ -1,9 +1,9 @@
 package org.taskscale.cli;
 
-import org.taskscale.bench.BenchCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.taskscale.bench.BenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 

@@ -1,9 +1,9 @@
 package org.taskscale.cli;
 
-import org.taskscale.config.UserException;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.taskscale.config.UserException;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.train.TrainConfig;
 import org.taskscale.train.TrainJob;

@@ -1,7 +1,5 @@
 package org.taskscale.eval;
 
-import org.taskscale.spark.HadoopConfs;
-import org.taskscale.spark.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -24,11 +22,13 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.taskscale.eval.ImageEvaluator.Item;
 import org.taskscale.eval.ImageEvaluator.Outcome;
-import org.taskscale.io.OutputGuard;
 import org.taskscale.io.ModelFile;
-import org.taskscale.tasks.Task;
-import org.taskscale.spark.PhotoLister;
+import org.taskscale.io.OutputGuard;
+import org.taskscale.spark.HadoopConfs;
 import org.taskscale.spark.PeakMemory;
+import org.taskscale.spark.PhotoLister;
+import org.taskscale.spark.Progress;
+import org.taskscale.tasks.Task;
 
 /**
  * The evaluation sweep: checkpoints x datasets x scales (or JPEG qualities), each image evaluated whole (tiled,

@@ -1,8 +1,5 @@
 package org.taskscale.eval;
 
-import org.taskscale.tasks.Example;
-import org.taskscale.tasks.Protocol;
-import org.taskscale.degrade.Degradation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -12,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.taskscale.data.Planes;
+import org.taskscale.degrade.Degradation;
 import org.taskscale.image.ColorSpaces;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
@@ -20,6 +18,8 @@ import org.taskscale.image.ImageReadException;
 import org.taskscale.image.Metrics;
 import org.taskscale.inference.Inference;
 import org.taskscale.io.ModelFile;
+import org.taskscale.tasks.Example;
+import org.taskscale.tasks.Protocol;
 import org.taskscale.tasks.Task;
 
 /**

@@ -1,9 +1,5 @@
 package org.taskscale.infer;
 
-import org.taskscale.spark.HadoopConfs;
-import org.taskscale.tasks.Mode;
-import org.taskscale.inference.Inference;
-import org.taskscale.tiles.Raster8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -21,16 +17,20 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.taskscale.io.AtomicWrites;
-import org.taskscale.io.Csv;
-import org.taskscale.io.OutputGuard;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
+import org.taskscale.inference.Inference;
+import org.taskscale.io.AtomicWrites;
+import org.taskscale.io.Csv;
 import org.taskscale.io.ModelFile;
-import org.taskscale.tasks.Task;
-import org.taskscale.spark.PhotoLister;
+import org.taskscale.io.OutputGuard;
+import org.taskscale.spark.HadoopConfs;
 import org.taskscale.spark.PeakMemory;
+import org.taskscale.spark.PhotoLister;
+import org.taskscale.tasks.Mode;
+import org.taskscale.tasks.Task;
+import org.taskscale.tiles.Raster8;
 
 /**
  * {@code infer}: a model applied to photos of any size (files, folders or globs on any Hadoop filesystem), each

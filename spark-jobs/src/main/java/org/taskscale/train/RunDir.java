@@ -13,10 +13,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.taskscale.io.AtomicWrites;
-import org.taskscale.io.ModelFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.taskscale.io.AtomicWrites;
+import org.taskscale.io.ModelFile;
 
 /**
  * A run directory on any Hadoop filesystem: {@code config.conf}, {@code checkpoints/iter-N.zip} + {@code .json}

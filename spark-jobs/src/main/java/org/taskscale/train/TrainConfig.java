@@ -1,10 +1,10 @@
 package org.taskscale.train;
 
-import org.taskscale.tasks.Mode;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Locale;
 import org.taskscale.config.ConfigException;
+import org.taskscale.tasks.Mode;
 
 /** The {@code taskscale.train} block, checked before any Spark work. */
 public record TrainConfig(String experiment, String runsRoot, String data, Mode mode, Optimizer optimizer,

@@ -1,6 +1,5 @@
 package org.taskscale.train;
 
-import org.taskscale.io.Digests;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,12 +25,13 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.io.Digests;
+import org.taskscale.io.Manifest;
+import org.taskscale.io.ModelFile;
 import org.taskscale.io.OutputGuard;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
-import org.taskscale.io.ModelFile;
 import org.taskscale.models.ModelRegistry;
-import org.taskscale.io.Manifest;
 
 /**
  * The training job: a prep output, a registered architecture, an optimiser and a budget in; a run directory

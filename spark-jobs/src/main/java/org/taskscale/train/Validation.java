@@ -12,9 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
+import org.taskscale.io.BatchFile;
 import org.taskscale.tasks.Protocol;
 import org.taskscale.tasks.Task;
-import org.taskscale.io.BatchFile;
 
 /** Validation on a prep output's valid/ batch files: the evaluation {@link Protocol} averaged over the examples. */
 public final class Validation {

@@ -25,8 +25,8 @@ import org.taskscale.image.Bicubic;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.Metrics;
-import org.taskscale.models.ModelConfig;
 import org.taskscale.io.ModelFile;
+import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
 import org.taskscale.tasks.Tasks;
 

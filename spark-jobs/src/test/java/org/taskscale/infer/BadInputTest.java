@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.taskscale.cli.Main;
-import org.taskscale.models.ModelConfig;
 import org.taskscale.io.ModelFile;
+import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
 import org.taskscale.prep.Corpus;
 

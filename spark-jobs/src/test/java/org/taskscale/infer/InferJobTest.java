@@ -1,7 +1,5 @@
 package org.taskscale.infer;
 
-import org.taskscale.tasks.Mode;
-import org.taskscale.inference.Inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,9 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.taskscale.cli.Main;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
-import org.taskscale.models.ModelConfig;
+import org.taskscale.inference.Inference;
 import org.taskscale.io.ModelFile;
+import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
+import org.taskscale.tasks.Mode;
 
 /** {@code infer}: files in, PNGs out, tiled like whole-image inference, locally and on Spark. */
 class InferJobTest {

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.taskscale.config.TaskscaleConfig;
+import org.taskscale.io.BatchFile;
+import org.taskscale.io.Manifest;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
-import org.taskscale.io.Manifest;
-import org.taskscale.io.BatchFile;
 import org.taskscale.prep.PrepJob;
 
 /** The prep output is what dl4j-spark's fitPaths trains on (with BatchFile as the loader): prep the samples, then train aetad-small. */
