@@ -5,11 +5,9 @@ import java.util.List;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.degrade.Degradation;
-import org.taskscale.degrade.JpegCompression;
 import org.taskscale.io.AtomicWrites;
 import org.taskscale.io.BatchFile;
 import org.taskscale.tasks.Example;
-import org.taskscale.tasks.Tasks;
 
 /**
  * Turns an ordered minibatch of source patches into the task's examples, as one {@link BatchFile.Batch} (the prep
@@ -21,35 +19,44 @@ public final class BatchWriter {
 
     /** The examples of {@code patches}, in order, as one minibatch. */
     public static BatchFile.Batch batch(List<PhotoPatcher.SourcePatch> patches, PrepConfig cfg) {
-        if (Tasks.JPEG.equals(cfg.task()) && cfg.colors() == 3) {
-            return rgbJpegBatch(patches, cfg);
-        }
-        return batchThroughFloats(patches, cfg);
+        BatchFile.Batch b = batchOfBytes(patches, cfg);
+        return b != null ? b : batchThroughFloats(patches, cfg);
     }
 
     /**
-     * The JPEG task in RGB, where both arrays are 8-bit: the patches' bytes and their JPEG round trips go straight
-     * into the stored arrays, the same bytes {@link #batchThroughFloats} makes (tested) without the float copies of
-     * every patch (they were a third of the job's time).
+     * The task's byte path ({@link org.taskscale.tasks.Task#example8}), where it has one: each patch's 8-bit arrays
+     * go straight into the stored arrays, the same bytes {@link #batchThroughFloats} makes (tested). Null where the
+     * task has no byte path.
      */
-    private static BatchFile.Batch rgbJpegBatch(List<PhotoPatcher.SourcePatch> patches, PrepConfig cfg) {
+    private static BatchFile.Batch batchOfBytes(List<PhotoPatcher.SourcePatch> patches, PrepConfig cfg) {
         int p = patches.get(0).size();
         int plane = p * p;
         int n = patches.size();
         boolean nhwc = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
-        byte[] in = new byte[n * 3 * plane];
-        byte[] clean = new byte[n * 3 * plane];
+        byte[][] arrays = null;
         for (int i = 0; i < n; i++) {
             PhotoPatcher.SourcePatch sp = patches.get(i);
             if (sp.size() != p) {
                 throw new IllegalArgumentException("A batch needs patches of one size: patch " + i + " is " + sp.size()
                         + ", patch 0 is " + p + ".");
             }
-            place(JpegCompression.applyRgb(sp.rgb(), p, p, sp.quality()), in, i, plane, nhwc);
-            place(sp.rgb(), clean, i, plane, nhwc);
+            byte[][] ex = cfg.task().example8(new Degradation(cfg.scale(), cfg.colors(), sp.quality()), sp.rgb(), p);
+            if (ex == null) {
+                return null;
+            }
+            if (arrays == null) {
+                arrays = new byte[ex.length][n * 3 * plane];
+            }
+            for (int k = 0; k < ex.length; k++) {
+                place(ex[k], arrays[k], i, plane, nhwc);
+            }
         }
         long[] shape = nhwc ? new long[] {n, p, p, 3} : new long[] {n, 3, p, p};
-        return new BatchFile.Batch(List.of(new BatchFile.Entry(shape, null, in), new BatchFile.Entry(shape, null, clean)), 1);
+        List<BatchFile.Entry> entries = new ArrayList<>();
+        for (byte[] a : arrays) {
+            entries.add(new BatchFile.Entry(shape, null, a));
+        }
+        return new BatchFile.Batch(entries, 1);
     }
 
     /** RGB planes ({@code [3, plane]}) as item {@code i} of a batch array in NHWC or NCHW order. */

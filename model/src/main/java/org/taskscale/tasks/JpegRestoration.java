@@ -24,6 +24,12 @@ final class JpegRestoration extends Task {
         return new Example(Examples.units(planes(jpeg, d.colors())), List.of(Examples.units(planes(hr, d.colors()))));
     }
 
+    /** In RGB: the patch's JPEG round trip in, the patch itself out. */
+    @Override
+    public byte[][] example8(Degradation d, byte[] rgb, int size) {
+        return d.colors() == 3 ? new byte[][] {JpegCompression.applyRgb(rgb, size, size, d.jpegQuality()), rgb} : null;
+    }
+
     @Override
     public Image baseline(Image reference, Planes input, Planes label, int scale) {
         return Protocol.image(input);
