@@ -40,7 +40,8 @@ public record TrainConfig(String experiment, String runsRoot, String data, Mode 
             }
         }
         List<String> names = java.util.Arrays.stream(all).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        throw new ConfigException(PATH + "." + key + " must be " + String.join(" or ", names) + ", not " + s.trim().toLowerCase(Locale.ROOT) + ".");
+        throw new ConfigException(PATH + "." + key + " must be " + String.join(" or ", names) + ", not "
+                + s.trim().toLowerCase(Locale.ROOT) + ".");
     }
 
     public TrainConfig {
