@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * {@code taskscale bench}: training and inference throughput on random data, optionally beside the PyTorch
  * peer ({@code peers/torch_train_bench.py} beside this class) in the same run, alternating so both see the same machine.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class, BenchPrepCommand.class,
             BenchSparkCommand.class, BenchFaultsCommand.class})
@@ -172,7 +172,7 @@ public final class BenchCommand implements Runnable {
     }
 
     /** {@code bench train --arch NAME}. */
-    @Command(name = "train", mixinStandardHelpOptions = true,
+    @Command(name = "train",
             description = "Train NAME on random data after a warm-up; prints ms/iter=… samples/s=… (and ours/theirs"
                     + " with --vs-torch). Networks: every registered model (taskscale models) and aetad2, the peer's"
                     + " own autoencoder; the PyTorch peer has srcnn, arcnn, edsr and aetad2.")
@@ -256,7 +256,7 @@ public final class BenchCommand implements Runnable {
     }
 
     /** {@code bench infer --arch edsr}. */
-    @Command(name = "infer", mixinStandardHelpOptions = true,
+    @Command(name = "infer",
             description = "Forward passes of x2 EDSR-baseline on one 3xSIZExSIZE image; prints ms/image and output"
                     + " megapixels/s (and ours/theirs with --vs-torch).")
     static final class Infer extends BenchTool {
@@ -301,7 +301,7 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "resampler", mixinStandardHelpOptions = true,
+    @Command(name = "resampler",
             description = "CAR's adaptive resampler on a batch of HR patches: forward and backward (all three inputs)"
                     + " of the loops the layer uses, and a forward written with ND4J ops; ms per HR megapixel.")
     static final class Resampler extends BenchTool {

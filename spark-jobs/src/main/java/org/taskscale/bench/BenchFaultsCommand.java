@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@code taskscale bench faults}: the fault-injection harness ({@link FaultDrill}) on the bundled photos, with the
  * run directories on the local filesystem or any Hadoop filesystem ({@code --runs-root hdfs://...}).
  */
-@Command(name = "faults", mixinStandardHelpOptions = true,
+@Command(name = "faults",
         description = "Kill training (SIGKILL) at random moments, many inside its writes, resume after each, and check"
                 + " that no file is partial, metrics.csv never repeats an iteration and the final model equals an"
                 + " uninterrupted run's. Prints kills, kills inside a write, resumes and mismatches; exit 1 on a failure.")

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * to one CPU for the local[1] runs and to two for the local[2] runs ({@code taskset}): an unconfined local[1] run
  * has one executor thread but lends the JIT compiler, the collector and Spark's own threads the second core.
  */
-@Command(name = "prep", mixinStandardHelpOptions = true,
+@Command(name = "prep",
         description = "Prep throughput (jpeg task, 128x128, q10) on local[1] and local[2] against the seed's PIL"
                 + " pipeline on the same photos; prints patches/s, the per-core ratio and the 1 -> 2 core scaling."
                 + " Each timed run starts its own Spark context (counted); --warm-up untimed full-size runs come first,"

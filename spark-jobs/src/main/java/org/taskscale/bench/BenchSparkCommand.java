@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * {@code local[2]} (two workers) divided by the same network trained in one process, on the same prep files
  * (the bundled photos, rescale x2). The first epoch of each is a warm-up and not timed.
  */
-@Command(name = "spark", mixinStandardHelpOptions = true,
+@Command(name = "spark",
         description = "Parameter-averaging training on local[2] (2 workers) against single-process training of the"
                 + " same net on the same prep files; prints samples/s of both and the ratio.")
 final class BenchSparkCommand extends BenchTool {

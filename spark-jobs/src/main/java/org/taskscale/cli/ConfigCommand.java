@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code taskscale config [CONF]}: validate an experiment file and print the resolved configuration. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config",
         description = "Validate an experiment file (or the defaults) and print the resolved configuration.")
 public final class ConfigCommand extends ConfiguredCommand {
     @Parameters(arity = "0..1", paramLabel = "CONF", description = "Experiment file (HOCON); defaults only if omitted.")

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code taskscale eval CONF}: the sweep of {@code taskscale.eval} (checkpoints x datasets x scales / qualities) on
  * Spark; {@code taskscale eval --model M --images DIR [--task T] ... --out OUT}: one model, in this process.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval",
         description = "Evaluate checkpoints on folders of whole images with the standard protocol (PSNR-Y/SSIM-Y against"
                 + " the task's baseline): the sweep of CONF's taskscale.eval block on Spark, or one model with --model."
                 + " Writes OUT/eval.json, OUT/eval.csv and OUT/report.html.")

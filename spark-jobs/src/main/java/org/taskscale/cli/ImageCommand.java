@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code taskscale image}: the image core as a command line, a contract outside tools rely on.
  * Unreadable inputs exit with code 2 and one line on stderr.
  */
-@Command(name = "image", mixinStandardHelpOptions = true,
+@Command(name = "image",
         description = "Resize (MATLAB bicubic), JPEG-compress and compare images with the evaluation protocol.",
         subcommands = {ImageCommand.Resize.class, ImageCommand.Jpeg.class, ImageCommand.Compare.class})
 public final class ImageCommand implements Runnable {
@@ -63,7 +63,7 @@ public final class ImageCommand implements Runnable {
     }
 
     /** {@code image resize --scale S | --size WxH IN OUT}. */
-    @Command(name = "resize", mixinStandardHelpOptions = true,
+    @Command(name = "resize",
             description = "Resize with MATLAB imresize bicubic semantics (antialiased when shrinking; output"
                     + " ceil(scale * size)); writes 8-bit PNG (or JPEG for a .jpg name), rounded and clamped.")
     static final class Resize extends InOut {
@@ -108,7 +108,7 @@ public final class ImageCommand implements Runnable {
     }
 
     /** {@code image jpeg --quality Q IN OUT}. */
-    @Command(name = "jpeg", mixinStandardHelpOptions = true,
+    @Command(name = "jpeg",
             description = "Compress with libjpeg's baseline encoder at IJG quality Q (standard tables, 4:2:0)."
                     + " OUT ending in .jpg/.jpeg gets the JPEG file; .png gets the decoded result.")
     static final class Jpeg extends InOut {
@@ -137,7 +137,7 @@ public final class ImageCommand implements Runnable {
     }
 
     /** {@code image compare REF TEST [--shave N]}: one JSON object on stdout. */
-    @Command(name = "compare", mixinStandardHelpOptions = true,
+    @Command(name = "compare",
             description = "Compare TEST with REF: PSNR and SSIM on Y (BT.601), PSNR on RGB and PSNR-B on Y, after"
                     + " shaving N border pixels. Prints one JSON object; a PSNR of identical images is null.")
     static final class Compare extends ConfiguredCommand {

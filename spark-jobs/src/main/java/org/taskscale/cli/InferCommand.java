@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code taskscale infer --model M --mode MODE IN... --out DIR}: a model on photos of any size, tiled. */
-@Command(name = "infer", mixinStandardHelpOptions = true,
+@Command(name = "infer",
         description = "Apply a model to photos of any size (files, folders or globs on any Hadoop filesystem) in tiles"
                 + " that give exactly the whole-image result; writes 8-bit PNGs into --out. Modes: downscale (a"
                 + " rescaler's LR preview), upscale (a rescaler's upscaler on an LR image, or an SR model), restore"

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * With --verbose each line adds the parameter count of the network the configuration's {@code taskscale.model}
  * block would build under that name (scale, colors, channels, blocks), its task and its description.
  */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(name = "models",
         description = "List the registered model architectures (one name per line). --verbose adds parameter"
                 + " counts for the configured size, the task, and a description.")
 public final class ModelsCommand extends ConfiguredCommand {

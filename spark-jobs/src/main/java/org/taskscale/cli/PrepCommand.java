@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * {@code taskscale prep [CONF] [flags]}: photos to pre-batched training files (the {@code taskscale.prep}
  * block; flags set its common keys). The same class runs under spark-submit of the shaded jar.
  */
-@Command(name = "prep", mixinStandardHelpOptions = true,
+@Command(name = "prep",
         description = "Cut photo collections (local, hdfs://, s3a://) into augmented training patches and write them"
                 + " as pre-batched DL4J files with manifest.json and rejects.csv. Flags set taskscale.prep keys.")
 public final class PrepCommand extends ExperimentJobCommand {

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * Writes {@code runs/quickstart/{model.zip, eval/eval.json, eval/eval.csv, eval/report.html}} and prints the report's path.
  * Starts over each time (its own prep output and run directory are replaced).
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true,
+@Command(name = "quickstart",
         description = "Prep, train (x2 task-aware rescaler, fixed budget), evaluate against bicubic and report, on the"
                 + " bundled photos: writes runs/quickstart/{model.zip,eval/eval.json,report.html}.")
 public final class QuickstartCommand extends JobCommand {

@@ -5,10 +5,11 @@ import java.io.InputStream;
 import java.util.Properties;
 import org.taskscale.bench.BenchCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;
 
 /** The top-level {@code taskscale} command; each capability is a subcommand. */
-@Command(name = "taskscale", mixinStandardHelpOptions = true, versionProvider = TaskscaleCommand.Version.class,
+@Command(name = "taskscale", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = TaskscaleCommand.Version.class,
         description = "Train, evaluate and run image-reconstruction models (learned rescaling, super-resolution,"
                 + " JPEG restoration, colorization) on Spark.",
         subcommands = {QuickstartCommand.class, ImageCommand.class, PrepCommand.class, TrainCommand.class, EvalCommand.class, InferCommand.class, ModelsCommand.class, BenchCommand.class, ConfigCommand.class,

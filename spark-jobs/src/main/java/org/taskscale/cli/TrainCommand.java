@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * into {@code <runs-root>/<experiment>}, resuming from the newest checkpoint there. Runs the same under
  * spark-submit of the shaded jar.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train",
         description = "Train a registered model on a prep output with checkpoints, validation and resume"
                 + " (taskscale.train and taskscale.model blocks).")
 public final class TrainCommand extends ExperimentJobCommand {
