@@ -35,6 +35,20 @@ public final class Corpus {
      * Writes the corpus into {@code dir}; returns the expected reject reason of each bad file by name. tiny.png
      * (8x6) and dot.png (1x1) are too small for prep's patches; dot.png is smaller than any model's size multiple.
      */
+    /** Copies the folder {@code from} with everything in it to {@code to} (made as needed). */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (var s = Files.walk(from)) {
+            for (Path f : s.toList()) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(f, t);
+                }
+            }
+        }
+    }
+
     public static Map<String, String> write(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("sub/deeper"));
         Files.copy(SAMPLES.resolve("astronaut.png"), dir.resolve("astronaut.png"));

@@ -126,17 +126,7 @@ class PrepJobTest {
         assertEquals(Files.readString(dir.resolve("a/rejects.csv")), Files.readString(dir.resolve("b/rejects.csv")));
         // the same collection stored elsewhere gives the same files (randomness follows paths relative to the input)
         Path moved = dir.resolve("elsewhere/deeper/photos");
-        Files.createDirectories(moved.getParent());
-        try (var s = Files.walk(in)) {
-            for (Path f : s.toList()) {
-                Path t = moved.resolve(in.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(f, t);
-                }
-            }
-        }
+        Corpus.copyTree(in, moved);
         run(config(moved, dir.resolve("m"), rescale), "local[2]");
         Map<String, byte[]> mv = batches(dir.resolve("m"));
         assertEquals(a.keySet(), mv.keySet());

@@ -59,6 +59,7 @@ public abstract class Task implements Serializable {
     private final String input;
     private final List<Output> outputs;
     private final Traits traits;
+    private final Set<Mode> modes;
 
     /**
      * @param name the configuration and command-line name ({@code taskscale.prep.task}, {@code --task})
@@ -70,6 +71,7 @@ public abstract class Task implements Serializable {
         this.input = input;
         this.outputs = outputs;
         this.traits = traits;
+        this.modes = Set.copyOf(traits.modes());
     }
 
     /** The configuration name, e.g. {@code rescale}. */
@@ -144,7 +146,7 @@ public abstract class Task implements Serializable {
 
     /** The inference modes that apply to a model of this task. */
     public final Set<Mode> modes() {
-        return Set.copyOf(traits.modes());
+        return modes;
     }
 
     /** The mode evaluation runs the model in. */

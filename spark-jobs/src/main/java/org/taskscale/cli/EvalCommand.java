@@ -55,14 +55,11 @@ public final class EvalCommand extends ExperimentJobCommand {
         if (model == null && (images != null || task.name != null)) {
             throw new UserException("--images and --task belong to the single-model form: give --model too.");
         }
-        config(c);
+        job = model == null ? EvalConfig.from(c) : EvalConfig.single(c, model, images, task.task(), scale, quality);
     }
 
-    /** The sweep of CONF, or the single-model form's one model on one folder. */
-    private EvalConfig config(Config c) {
-        return model == null ? EvalConfig.from(c)
-                : EvalConfig.single(c, model, images, task.task(), scale, quality);
-    }
+    /** The sweep of CONF, or the single-model form's one model on one folder; checked by {@link #validate}. */
+    private EvalConfig job;
 
     @Override
     boolean illegalArgumentsAreUserErrors() {
@@ -72,11 +69,11 @@ public final class EvalCommand extends ExperimentJobCommand {
     @Override
     int run(Config c, PrintWriter w) throws Exception {
         if (model != null) {
-            EvalJob.run(config(c), null, new Configuration(), "taskscale evaluation: " + model, w);
+            EvalJob.run(job, null, new Configuration(), "taskscale evaluation: " + model, w);
             return 0;
         }
         try (JavaSparkContext jsc = spark(c)) {
-            EvalJob.run(config(c), jsc, jsc.hadoopConfiguration(), "taskscale evaluation sweep", w);
+            EvalJob.run(job, jsc, jsc.hadoopConfiguration(), "taskscale evaluation sweep", w);
         }
         return 0;
     }

@@ -56,12 +56,11 @@ public final class InferCommand extends JobCommand {
         return options.load(null);
     }
 
+    /** The job's options, checked by {@link #validate}. */
+    private InferJob.Options job;
+
     @Override
     void validate(Config c) {
-        options(c);
-    }
-
-    private InferJob.Options options(Config c) {
         Mode m;
         try {
             m = Mode.parse(mode);
@@ -72,7 +71,7 @@ public final class InferCommand extends JobCommand {
             throw new UserException("--tile and --scale must be >= 0 and --overlap >= -1, not " + tile + ", " + scale
                     + " and " + overlap + ".");
         }
-        return new InferJob.Options(model, m, tile, overlap, task.task(), scale, out, c.getLong("taskscale.image.max-pixels"));
+        job = new InferJob.Options(model, m, tile, overlap, task.task(), scale, out, c.getLong("taskscale.image.max-pixels"));
     }
 
     @Override
@@ -85,10 +84,10 @@ public final class InferCommand extends JobCommand {
         List<InferJob.Outcome> res;
         if (spark) {
             try (JavaSparkContext jsc = spark(c)) {
-                res = InferJob.run(inputs, options(c), jsc, w);
+                res = InferJob.run(inputs, job, jsc, w);
             }
         } else {
-            res = InferJob.run(inputs, options(c), new Configuration(), w);
+            res = InferJob.run(inputs, job, new Configuration(), w);
         }
         // skipped files are named on the console and in rejects.csv; the good ones were written: success
         return res.isEmpty() ? Main.EXIT_BAD_INPUT : 0;

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.taskscale.cli.Main;
+import org.taskscale.prep.Corpus;
 import picocli.CommandLine;
 
 /**
@@ -28,7 +29,7 @@ class CompatibilityTest {
     @Test
     void oldPrepOutputAndModelZipValidateToTheFiguresTheOldMainPrinted() throws Exception {
         Path prep = dir.resolve("prep");
-        copyTree(FIXTURES.resolve("prep-rescale-x2"), prep);
+        Corpus.copyTree(FIXTURES.resolve("prep-rescale-x2"), prep);
         Path model = dir.resolve("model.zip");
         Files.copy(FIXTURES.resolve("aetad-skip-x2.zip"), model);
         CommandLine cl = Main.commandLine();
@@ -63,18 +64,5 @@ class CompatibilityTest {
         assertEquals(0, Main.commandLine().execute("eval", "--model", model.toString(), "--images",
                 "../datasets-prep/samples/coffee.png", "--out", ev.toString()));
         assertTrue(Files.readString(ev.resolve("eval.csv")).contains("coffee"));
-    }
-
-    static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 }
