@@ -58,8 +58,7 @@ final class GemmConvolution {
      * Only on the CPU backend: the column matrices are built in Java arrays, which on CUDA would copy every
      * activation between device and host (there libnd4j's own kernels run instead).
      */
-    private static final boolean CPU_BACKEND = "CPU".equalsIgnoreCase(
-            String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend")));
+    private static final boolean CPU_BACKEND = Backend.current() == Backend.CPU;
 
     /** Whether {@code c} is a stride-1, undilated, channels-last convolution whose output has its input's size. */
     static boolean sameSize(Conv2D c) {

@@ -24,7 +24,8 @@ public final class ModelsCommand extends ConfiguredCommand {
             + " the networks counted by --verbose (defaults if omitted).")
     Path conf;
 
-    @Option(names = {"-v", "--verbose"}, description = "Also print parameters, task and description.")
+    @Option(names = {"-v", "--verbose"}, description = "Also print parameters, task and description, after a first line (# ...) naming the ND4J"
+            + " backend and its devices.")
     boolean verbose;
 
     @Override
@@ -45,6 +46,7 @@ public final class ModelsCommand extends ConfiguredCommand {
 
     @Override
     int run(Config c, PrintWriter out) {
+        out.println("# " + TaskscaleCommand.Version.backendLine());
         ModelConfig base = ModelConfig.from(c);
         for (String name : ModelRegistry.names()) {
             Architecture a = ModelRegistry.get(name);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 import org.taskscale.bench.BenchCommand;
+import org.taskscale.layers.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;
@@ -23,7 +24,7 @@ public final class TaskscaleCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Reads the version Maven wrote into version.properties. */
+    /** The version and backend Maven wrote into version.properties, and the ND4J backend this JVM loads. */
     public static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
@@ -33,8 +34,23 @@ public final class TaskscaleCommand implements Runnable {
                     p.load(in);
                 }
             }
-            return new String[] {"taskscale " + p.getProperty("version", "unknown"),
-                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+            return new String[] {"taskscale " + p.getProperty("version", "unknown") + ", built on "
+                    + p.getProperty("backend", "an unknown ND4J backend"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
+                    backendLine()};
+        }
+
+        /** The loaded backend and its devices, or why it did not load (a CUDA build on a node without a driver). */
+        static String backendLine() {
+            try {
+                return Backend.current().describe();
+            } catch (RuntimeException | LinkageError e) {
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                return "ND4J backend did not load: " + root;
+            }
         }
     }
 }

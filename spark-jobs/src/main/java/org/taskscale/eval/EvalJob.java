@@ -24,6 +24,7 @@ import org.taskscale.eval.ImageEvaluator.Item;
 import org.taskscale.eval.ImageEvaluator.Outcome;
 import org.taskscale.io.ModelFile;
 import org.taskscale.io.OutputGuard;
+import org.taskscale.spark.Devices;
 import org.taskscale.spark.HadoopConfs;
 import org.taskscale.spark.PeakMemory;
 import org.taskscale.spark.PhotoLister;
@@ -251,7 +252,9 @@ public final class EvalJob {
                     n == 0 ? "?" : String.format(Locale.ROOT, "%.0f s", el / n * (items.size() - n)));
             out.flush();
         })) {
-            return jsc.parallelize(items, parts).mapPartitions(it -> {
+            Devices.Recorder devices = Devices.Recorder.register(jsc);
+            List<Outcome> outcomes = jsc.parallelize(items, parts).mapPartitions(it -> {
+                devices.bind();  // before any network is loaded
                 ImageEvaluator ev = new ImageEvaluator(HadoopConfs.fromMap(confMap.value()), tile, task, scale, cropSize,
                         maxPixels);
                 List<Outcome> res = new ArrayList<>();
@@ -261,6 +264,8 @@ public final class EvalJob {
                 }
                 return res.iterator();
             }).collect();
+            devices.distinct().forEach(b -> out.println("eval: " + b.line()));
+            return outcomes;
         }
     }
 }

@@ -25,6 +25,7 @@ import org.taskscale.io.AtomicWrites;
 import org.taskscale.io.Csv;
 import org.taskscale.io.ModelFile;
 import org.taskscale.io.OutputGuard;
+import org.taskscale.spark.Devices;
 import org.taskscale.spark.HadoopConfs;
 import org.taskscale.spark.PeakMemory;
 import org.taskscale.spark.PhotoLister;
@@ -111,7 +112,9 @@ public final class InferJob {
                 o.mode().name().toLowerCase(Locale.ROOT), plan.size());
         out.flush();
         int parts = Math.max(1, Math.min(plan.size(), jsc.defaultParallelism()));
+        Devices.Recorder devices = Devices.Recorder.register(jsc);
         List<Outcome> outcomes = jsc.parallelize(plan, parts).mapPartitions(it -> {
+            devices.bind();  // before the network is loaded
             Worker w = new Worker(o, HadoopConfs.fromMap(confMap.value()));
             List<Outcome> res = new ArrayList<>();
             while (it.hasNext()) {
@@ -120,6 +123,7 @@ public final class InferJob {
             }
             return res.iterator();
         }).collect();
+        devices.distinct().forEach(b -> out.println("infer: " + b.line()));
         for (Outcome r : outcomes) {
             report(r, out);
         }

@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.taskscale.io.BatchFile;
+import org.taskscale.spark.Devices;
 
 /** Trains in this process, one batch file after another (mode = single; the reference for bench spark). */
 public final class SingleProcessTrainer implements Trainer {
@@ -29,6 +30,11 @@ public final class SingleProcessTrainer implements Trainer {
                 throw new UncheckedIOException("Cannot read the batch file " + f + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    @Override
+    public List<Devices.Binding> devices() {
+        return List.of(Devices.driver());
     }
 
     @Override

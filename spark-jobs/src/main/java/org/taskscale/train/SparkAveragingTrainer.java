@@ -7,26 +7,30 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.taskscale.io.BatchFile;
+import org.taskscale.spark.Devices;
 
 /**
  * dl4j-spark parameter averaging over the executors: each call hands the batch files to {@code fitPaths}, workers
  * load them with {@link BatchFile}, fit {@code averaging-frequency} minibatches each, and the driver averages the
- * parameters (and updater state).
+ * parameters (and updater state). Each worker task first binds to the GPU Spark assigned it
+ * ({@link DeviceBoundAveraging}).
  */
 public final class SparkAveragingTrainer implements Trainer {
     private final JavaSparkContext sc;
     private final SparkComputationGraph spark;
     private final int workers;
+    private final Devices.Recorder devices;
 
     public SparkAveragingTrainer(JavaSparkContext sc, ComputationGraph net, TrainConfig t, int minibatch, String exportDir) {
         this.sc = sc;
         this.workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
         // numWorkers given explicitly: dl4j-spark M2's fitPaths on a graph otherwise asks a null wrapper for it
-        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, minibatch)
+        ParameterAveragingTrainingMaster.Builder tm = new ParameterAveragingTrainingMaster.Builder(workers, minibatch)
                 .batchSizePerWorker(minibatch).averagingFrequency(t.averagingFrequency())
                 .workerPrefetchNumBatches(t.prefetch()).rddTrainingApproach(RDDTrainingApproach.Direct)
-                .exportDirectory(exportDir).rngSeed(t.seed()).build();
-        this.spark = new SparkComputationGraph(sc, net, tm);
+                .exportDirectory(exportDir).rngSeed(t.seed());
+        this.devices = Devices.Recorder.register(sc);
+        this.spark = new SparkComputationGraph(sc, net, new DeviceBoundAveraging(tm, devices));
     }
 
     /** Files per call that make whole averaging rounds. */
@@ -37,6 +41,11 @@ public final class SparkAveragingTrainer implements Trainer {
     @Override
     public void fit(List<String> batchFiles) {
         spark.fitPaths(sc.parallelize(batchFiles, Math.min(workers, batchFiles.size())), new BatchFile());
+    }
+
+    @Override
+    public List<Devices.Binding> devices() {
+        return devices.distinct();
     }
 
     @Override

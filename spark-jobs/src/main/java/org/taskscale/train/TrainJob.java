@@ -32,6 +32,7 @@ import org.taskscale.io.OutputGuard;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
+import org.taskscale.spark.Devices;
 
 /**
  * The training job: a prep output, a registered architecture, an optimiser and a budget in; a run directory
@@ -217,6 +218,7 @@ public final class TrainJob {
         private long lastCheckpoint = start;
         private long lastValid = start;
         private long lastCheckpointIteration;
+        private int devicesSeen;
 
         Loop(Plan plan, Trainer trainer, List<String> metrics, PrintWriter out) {
             this.plan = plan;
@@ -264,12 +266,13 @@ public final class TrainJob {
 
         /** Trains on {@code files}, records the metrics row and prints the progress line (loss, rate, ETA). */
         private TrainState step(TrainState state, List<String> files, org.nd4j.linalg.dataset.MultiDataSet probe,
-                                long startIteration) {
+                                long startIteration) throws IOException {
             TrainConfig t = plan.t();
             int minibatch = plan.manifest().settings().minibatch();
             long c0 = System.nanoTime();
             trainer.fit(files);
             double secs = (System.nanoTime() - c0) / 1e9;
+            recordDevices();
             int n = files.size();
             TrainState next = state.advanced(n, (long) n * minibatch);
             double rate = n * minibatch / secs;
@@ -284,6 +287,25 @@ public final class TrainJob {
                             next.validations().get(next.validations().size() - 1).psnrY()));
             out.flush();
             return next;
+        }
+
+        /**
+         * Adds the executors, hosts and GPUs that trained to the run's devices.json (after those of earlier runs in
+         * this directory) when a new one appears, and says where they are.
+         */
+        private void recordDevices() throws IOException {
+            List<Devices.Binding> now = trainer.devices();
+            if (now.size() <= devicesSeen) {
+                return;
+            }
+            List<Devices.Binding> fresh = now.subList(devicesSeen, now.size());
+            devicesSeen = now.size();
+            RunDir run = plan.run();
+            run.writeString("devices.json", Devices.toJson(Devices.merge(Devices.fromJson(run.readString("devices.json")), fresh)));
+            for (Devices.Binding b : fresh) {
+                out.println("train: " + b.line());
+            }
+            out.flush();
         }
 
         private TrainState validate(TrainState state) throws IOException {

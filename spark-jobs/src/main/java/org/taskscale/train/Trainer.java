@@ -2,6 +2,7 @@ package org.taskscale.train;
 
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.taskscale.spark.Devices;
 
 /**
  * The one interface training code sees of the distributed trainer: fit some batch files, give back the network.
@@ -13,6 +14,9 @@ public interface Trainer extends AutoCloseable {
 
     /** The current network (on the driver). */
     ComputationGraph network();
+
+    /** Where training ran so far: one record per executor, host and GPU. */
+    List<Devices.Binding> devices();
 
     /** The loss of the last minibatch or averaging round. */
     double score();

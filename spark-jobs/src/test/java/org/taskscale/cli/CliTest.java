@@ -48,6 +48,7 @@ class CliTest {
         assertEquals(org.taskscale.models.ModelRegistry.names(), List.of(r.out().strip().split("\\R")));
         Result v = run("models", "--verbose", "--set", "taskscale.model.colors=1");
         assertEquals(0, v.code(), v.err());
+        assertTrue(v.out().startsWith("# ND4J backend CPU"), v.out());
         String srcnn = v.out().lines().filter(l -> l.startsWith("srcnn ")).findFirst().orElseThrow();
         assertTrue(srcnn.contains(" 8,129 params"), srcnn);
         Result bad = run("models", "--verbose", "--set", "taskscale.model.name=edsr-huge");
@@ -60,6 +61,8 @@ class CliTest {
         Result v = run("--version");
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("taskscale 0."), v.out());
+        assertTrue(v.out().contains("built on nd4j-native") && v.out().contains("ND4J backend CPU (nd4j-native), 1 device"),
+                v.out());
         List<List<String>> paths = new ArrayList<>();
         collect(Main.commandLine(), new ArrayList<>(), paths);
         assertTrue(paths.size() >= 5, "commands: " + paths);
