@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -29,8 +30,48 @@ import org.nd4j.linalg.factory.Nd4j;
  * offsets inside the backward pass (they add their gradient; the reported loss does not include them):
  * {@code offsetL1} times the mean absolute offset, and {@code offsetTv} times the mean absolute difference of
  * each offset map between neighbouring LR pixels (smooth sampling positions).
+ *
+ * <p>Two implementations compute the same thing ({@link Path}): Java loops over host arrays on the CPU backend, and
+ * ND4J operations ({@link AdaptiveResamplingOps}) on any other, where the loops would copy each batch between the
+ * GPU and the host.
  */
 public class AdaptiveResample extends GraphVertex {
+    /** The implementation that runs; the system property {@code taskscale.resampler} (loops or ops) overrides it. */
+    public enum Path {
+        /** {@link AdaptiveResampling}'s loops over dense double arrays: the fastest on the CPU. */
+        LOOPS,
+        /** {@link AdaptiveResamplingOps}: gathers and a segment sum, on the device the arrays live on. */
+        OPS;
+
+        public static Path parse(String name) {
+            for (Path p : values()) {
+                if (p.name().equalsIgnoreCase(name.trim())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("taskscale.resampler = " + name + " is not a resampler path; use one of"
+                    + " loops, ops.");
+        }
+
+        /** The path for this JVM: the property if set, else the loops on the CPU backend and the ops elsewhere. */
+        public static Path current() {
+            Path p = chosen;
+            if (p == null) {
+                String prop = System.getProperty("taskscale.resampler");
+                p = prop != null ? parse(prop) : Backend.current() == Backend.CPU ? LOOPS : OPS;
+                chosen = p;
+            }
+            return p;
+        }
+
+        /** Sets the path for networks that run from now on (tests and benchmarks compare both). */
+        public static void use(Path p) {
+            chosen = p;
+        }
+
+        private static volatile Path chosen;
+    }
+
     protected int kernel;
     protected int scale;
     protected double unit;
@@ -217,8 +258,36 @@ public class AdaptiveResample extends GraphVertex {
             return out.assign(a);
         }
 
+        /** An input as an NCHW array (a view where the layout is NHWC). */
+        private INDArray nchwView(INDArray a) {
+            return nhwc() ? a.permute(0, 3, 1, 2) : a;
+        }
+
+        /** An NCHW result in the vertex's layout and data type, in the workspace array {@code type}. */
+        private INDArray toLayout(INDArray nchw, ArrayType type, LayerWorkspaceMgr mgr) {
+            long[] s = nchw.shape();
+            INDArray out = mgr.createUninitialized(type, dataType, nhwc() ? new long[] {s[0], s[2], s[3], s[1]} : s, 'c');
+            return out.assign(nhwc() ? nchw.permute(0, 2, 3, 1) : nchw);
+        }
+
+        /** The inputs as c-ordered NCHW arrays in the image's data type, the weights normalised when asked. */
+        private INDArray[] opInputs() {
+            INDArray hr = nchwView(inputs[0]).dup('c');
+            INDArray w = nchwView(inputs[1]).castTo(hr.dataType()).dup('c');
+            INDArray off = nchwView(inputs[2]).castTo(hr.dataType()).dup('c');
+            return new INDArray[] {hr, conf.softmax ? AdaptiveResamplingOps.softmax(w) : w, off};
+        }
+
         @Override
         public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
+            if (Path.current() == Path.OPS) {
+                INDArray out;
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    INDArray[] in = opInputs();
+                    out = AdaptiveResamplingOps.forward(shape(), in[0], in[1], in[2]);
+                }
+                return toLayout(out, ArrayType.ACTIVATIONS, mgr);
+            }
             AdaptiveResampling.Shape s = shape();
             double[][] in = dense(s);
             double[] out = AdaptiveResampling.forward(s, in[0], in[1], in[2]);
@@ -229,6 +298,19 @@ public class AdaptiveResample extends GraphVertex {
 
         @Override
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
+            if (Path.current() == Path.OPS) {
+                INDArray[] g;
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    INDArray[] in = opInputs();
+                    g = AdaptiveResamplingOps.backward(shape(), in[0], in[1], in[2], nchwView(epsilon).dup('c'));
+                    if (conf.softmax) {
+                        g[1] = AdaptiveResamplingOps.softmaxBackward(in[1], g[1]);
+                    }
+                    AdaptiveResamplingOps.regularise(g[2], in[2], conf.offsetL1, conf.offsetTv);
+                }
+                return new Pair<>(null, new INDArray[] {toLayout(g[0], ArrayType.ACTIVATION_GRAD, mgr),
+                    toLayout(g[1], ArrayType.ACTIVATION_GRAD, mgr), toLayout(g[2], ArrayType.ACTIVATION_GRAD, mgr)});
+            }
             AdaptiveResampling.Shape s = shape();
             int plane = s.lrHeight() * s.lrWidth();
             double[][] in = kept != null && keptFor == inputs[0] ? kept : dense(s);

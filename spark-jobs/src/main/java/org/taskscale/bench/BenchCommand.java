@@ -21,6 +21,8 @@ import org.taskscale.bench.Flops;
 import org.taskscale.bench.PeerNets;
 import org.taskscale.bench.TrainBench;
 import org.taskscale.config.UserException;
+import org.taskscale.layers.AdaptiveResample;
+import org.taskscale.layers.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -301,9 +303,16 @@ public final class BenchCommand implements Runnable {
         }
     }
 
+    private static void path(PrintWriter out, String name, double forwardMs, double backwardMs, double mp) {
+        out.printf(Locale.ROOT, "%s forward ms=%.1f ms/megapixel=%.1f; backward ms=%.1f ms/megapixel=%.1f;"
+                + " forward+backward ms/megapixel=%.1f%n", name, forwardMs, forwardMs / mp, backwardMs, backwardMs / mp,
+                (forwardMs + backwardMs) / mp);
+    }
+
     @Command(name = "resampler",
-            description = "CAR's adaptive resampler on a batch of HR patches: forward and backward (all three inputs)"
-                    + " of the loops the layer uses, and a forward written with ND4J ops; ms per HR megapixel.")
+            description = "CAR's adaptive resampler on a batch of HR patches, both ways the layer runs it: the Java loops"
+                    + " (CPU backend) and the ND4J ops (GPU backends), forward and backward (all three inputs); ms per HR"
+                    + " megapixel.")
     static final class Resampler extends BenchTool {
         @Option(names = "--scale", defaultValue = "2", description = "2 (7x7 taps) or 4 (13x13). Default: ${DEFAULT-VALUE}.")
         int scale;
@@ -326,11 +335,12 @@ public final class BenchCommand implements Runnable {
             double mp = r.megapixels();
             out.printf(Locale.ROOT, "resampler x%d, %dx%d taps, %d x 3x%dx%d (%.3f HR megapixels), %d threads%n", scale,
                     3 * scale + 1, 3 * scale + 1, batch, patch, patch, mp, Runtime.getRuntime().availableProcessors());
-            out.printf(Locale.ROOT, "loops forward ms=%.1f ms/megapixel=%.1f%n", r.forwardMs(), r.forwardMs() / mp);
-            out.printf(Locale.ROOT, "loops backward ms=%.1f ms/megapixel=%.1f%n", r.backwardMs(), r.backwardMs() / mp);
-            out.printf(Locale.ROOT, "loops forward+backward ms/megapixel=%.1f%n", (r.forwardMs() + r.backwardMs()) / mp);
-            out.printf(Locale.ROOT, "nd4j-ops forward ms=%.1f ms/megapixel=%.1f (loops are %.1fx faster; max difference %.1e)%n",
-                    r.nd4jForwardMs(), r.nd4jForwardMs() / mp, r.nd4jForwardMs() / r.forwardMs(), r.maxDiff());
+            out.printf(Locale.ROOT, "ND4J backend %s: the layer runs the %s path%n", Backend.current(),
+                    AdaptiveResample.Path.current().name().toLowerCase(Locale.ROOT));
+            path(out, "loops", r.loopsForwardMs(), r.loopsBackwardMs(), mp);
+            path(out, "nd4j-ops", r.opsForwardMs(), r.opsBackwardMs(), mp);
+            out.printf(Locale.ROOT, "nd4j-ops / loops forward+backward: %.2fx the time; largest output difference %.1e%n",
+                    (r.opsForwardMs() + r.opsBackwardMs()) / (r.loopsForwardMs() + r.loopsBackwardMs()), r.maxDiff());
             out.flush();
             return 0;
         }
