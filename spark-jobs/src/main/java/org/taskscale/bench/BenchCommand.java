@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class, BenchPrepCommand.class,
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class, BenchCommand.Plan.class, BenchPrepCommand.class,
             BenchSparkCommand.class, BenchFaultsCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
@@ -341,6 +341,44 @@ public final class BenchCommand implements Runnable {
             path(out, "nd4j-ops", r.opsForwardMs(), r.opsBackwardMs(), mp);
             out.printf(Locale.ROOT, "nd4j-ops / loops forward+backward: %.2fx the time; largest output difference %.1e%n",
                     (r.opsForwardMs() + r.opsBackwardMs()) / (r.loopsForwardMs() + r.loopsBackwardMs()), r.maxDiff());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "plan",
+            description = "For GPU planning (docs/gpu-plan.md): per network at the benchmark's shapes, convolution FLOPs"
+                    + " per training sample, an estimate of the device memory a minibatch needs, and the samples/s a"
+                    + " GPU of --peak-tflops would train at --efficiency.")
+    static final class Plan extends BenchTool {
+        @Option(names = "--peak-tflops", defaultValue = "67",
+                description = "The GPU's fp32 peak (H100 SXM: 67 without tensor cores). Default: ${DEFAULT-VALUE}.")
+        double peak;
+
+        @Option(names = "--efficiency", defaultValue = "0.3",
+                description = "The fraction of that peak the convolutions reach. Default: ${DEFAULT-VALUE}.")
+        double efficiency;
+
+        @Override
+        int measure(PrintWriter out) {
+            if (!(peak > 0) || !(efficiency > 0 && efficiency <= 1)) {
+                throw new UserException("--peak-tflops must be positive and --efficiency in (0, 1], not " + peak + " and "
+                        + efficiency + ".");
+            }
+            out.printf(Locale.ROOT, "%-15s %-20s %12s %14s %16s %18s%n", "network", "input (NHWC)", "params",
+                    "GFLOP/sample", "MiB/minibatch", String.format(Locale.ROOT, "samples/s @%.0f%%", 100 * efficiency));
+            for (String arch : PeerNets.NAMES) {
+                PeerNets.Spec net = PeerNets.build(arch, 0, 0, CNN2DFormat.NHWC);
+                long[] s = net.inputShape();
+                InputType in = InputType.convolutional(s[1], s[2], s[3], CNN2DFormat.NHWC);
+                var conf = net.net().getConfiguration();
+                double perSample = Flops.training(conf, 1, in);
+                long params = net.net().numParams();
+                // float32: activations and their gradients, plus parameters, gradients and Adam's two moments
+                double mib = (2.0 * Flops.activations(conf, s[0], in) + 4.0 * params) * 4 / (1 << 20);
+                out.printf(Locale.ROOT, "%-15s %-20s %,12d %14.3f %16.0f %,18.0f%n", arch, java.util.Arrays.toString(s),
+                        params, perSample / 1e9, mib, efficiency * peak * 1e12 / perSample);
+            }
             out.flush();
             return 0;
         }

@@ -57,4 +57,16 @@ public final class Flops {
         }
         return total;
     }
+
+    /**
+     * Values of every vertex's output for a minibatch of {@code batch}: what training keeps for the backward pass
+     * (each also gets a gradient of its size), the bulk of a minibatch's device memory.
+     */
+    public static long activations(ComputationGraphConfiguration conf, long batch, InputType input) {
+        long total = 0;
+        for (InputType t : conf.getLayerActivationTypes(input).values()) {
+            total += t.arrayElementsPerExample();
+        }
+        return batch * total;
+    }
 }
