@@ -2,6 +2,10 @@ package org.taskscale.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.taskscale.bench.BenchCommand;
 import org.taskscale.layers.Backend;
@@ -42,15 +46,51 @@ public final class TaskscaleCommand implements Runnable {
 
         /** The loaded backend and its devices, or why it did not load (a CUDA build on a node without a driver). */
         static String backendLine() {
+            String cuda = cudaLibraries();  // first: after ND4J's own attempt the reason is lost
+            if (cuda != null) {
+                return "ND4J backend did not load: " + cuda;
+            }
             try {
                 return Backend.current().describe();
             } catch (RuntimeException | LinkageError e) {
-                Throwable root = e;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
-                return "ND4J backend did not load: " + root;
+                return "ND4J backend did not load: " + root(e);
             }
+        }
+
+        /** Why the CUDA build's libraries do not load, or null for a CPU build and where they load. */
+        private static String cudaLibraries() {
+            try {
+                org.bytedeco.javacpp.Loader.load(Class.forName("org.bytedeco.cuda.global.cudart"));
+                return null;
+            } catch (ClassNotFoundException e) {
+                return null;
+            } catch (RuntimeException | LinkageError e) {
+                if (!driverInstalled()) {
+                    return "the NVIDIA driver's libcuda.so.1 is on neither LD_LIBRARY_PATH nor the system library"
+                            + " directories: install the NVIDIA driver on this node";
+                }
+                return "the CUDA libraries do not load (" + root(e) + "); the node needs CUDA 11.6's cuBLAS and"
+                        + " cuSOLVER, or a jar built with -Pcuda,cuda-redist";
+            }
+        }
+
+        /** Whether the driver's user-space library is where the dynamic loader looks. */
+        private static boolean driverInstalled() {
+            List<String> dirs = new ArrayList<>(List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
+                    "/lib/x86_64-linux-gnu", "/usr/local/nvidia/lib64", "/usr/lib/wsl/lib"));
+            String ld = System.getenv("LD_LIBRARY_PATH");
+            if (ld != null) {
+                dirs.addAll(List.of(ld.split(":")));
+            }
+            return dirs.stream().anyMatch(d -> !d.isEmpty() && Files.exists(Path.of(d, "libcuda.so.1")));
+        }
+
+        private static String root(Throwable e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return root.toString();
         }
     }
 }
