@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkEnv;
@@ -39,6 +40,7 @@ public final class Devices {
     private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
     /** The task attempt each task thread last bound for (threads are pooled and reused across tasks). */
     private static final ThreadLocal<Long> BOUND_FOR = new ThreadLocal<>();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Devices() {}
 
@@ -214,7 +216,10 @@ public final class Devices {
 
     /** The bindings of a devices.json; an empty list for null. */
     public static List<Binding> fromJson(String json) throws IOException {
-        return json == null || json.isBlank() ? new ArrayList<>() : new ArrayList<>(JSON.readValue(json, new TypeReference<List<Binding>>() {}));
+        if (json == null || json.isBlank()) {
+            return new ArrayList<>();
+        }
+        return new ArrayList<>(JSON.readValue(json, new TypeReference<List<Binding>>() {}));
     }
 
     /** {@code old} followed by the bindings of {@code more} with an executor, host and GPU not in it. */
@@ -222,12 +227,10 @@ public final class Devices {
         List<Binding> out = new ArrayList<>(old);
         for (Binding b : more) {
             if (out.stream().noneMatch(o -> o.executor().equals(b.executor()) && o.host().equals(b.host())
-                    && java.util.Objects.equals(o.gpu(), b.gpu()))) {
+                    && Objects.equals(o.gpu(), b.gpu()))) {
                 out.add(b);
             }
         }
         return out;
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 }

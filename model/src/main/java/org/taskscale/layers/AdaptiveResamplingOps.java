@@ -15,8 +15,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * reflection and bilinear weights as element-wise ops on {@code [n, k*k, H/s, W/s]} arrays, the four corner reads of
  * every channel as one {@code gather_nd} each, and the image gradient as one {@code unsorted_segment_sum} (a
  * scatter-add that is correct where taps read the same pixel). On the CPU this path is far slower than the loops
- * (libnd4j's CPU scatter-add runs index by index), which is why the CPU backend keeps the loops. Arrays are NCHW in the data type of the image (float or double);
- * the geometry is the loops' exactly.
+ * (libnd4j's CPU scatter-add runs index by index), which is why the CPU backend keeps the loops. Arrays are NCHW
+ * in the data type of the image (float or double); the geometry is the loops' exactly.
  */
 public final class AdaptiveResamplingOps {
     private AdaptiveResamplingOps() {}
@@ -39,7 +39,8 @@ public final class AdaptiveResamplingOps {
      * Gradients with respect to the image, the (normalised) weights and the offsets, given the gradient {@code grad}
      * ({@code [n, c, H/s, W/s]}) of a loss on the output.
      */
-    public static INDArray[] backward(AdaptiveResampling.Shape s, INDArray hr, INDArray weights, INDArray offsets, INDArray grad) {
+    public static INDArray[] backward(AdaptiveResampling.Shape s, INDArray hr, INDArray weights, INDArray offsets,
+                                      INDArray grad) {
         DataType dt = hr.dataType();
         Taps taps = taps(s, offsets, dt);
         INDArray g = Nd4j.zeros(dt, five(s)).addi(grad.castTo(dt).reshape(s.n(), s.c(), 1, s.lrHeight(), s.lrWidth()));
