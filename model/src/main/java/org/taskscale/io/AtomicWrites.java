@@ -23,6 +23,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * Files that readers never see half-written, on any Hadoop filesystem, and that a kill at any moment leaves
@@ -49,6 +50,13 @@ public final class AtomicWrites {
     public static final String WRITE_DELAY_ENV = "TASKSCALE_FAULTS_WRITE_DELAY_MS";
 
     private static final long WRITE_DELAY_MS = parseDelay(System.getenv(WRITE_DELAY_ENV));
+
+    /**
+     * For the fault-injection harness only: a local folder where each object-store write, while it lasts, keeps a
+     * marker file. An object store shows no temporary while an upload is under way, so the harness tells a kill
+     * inside a write by a marker left behind.
+     */
+    public static final String WRITE_MARKERS_ENV = "TASKSCALE_FAULTS_WRITE_MARKERS";
 
     /** Filesystems without an atomic rename, where a whole-object upload is the atomic publish. */
     private static final Set<String> OBJECT_STORES = Set.of("s3", "s3a", "s3n", "gs", "oss", "cosn", "obs", "wasb",
@@ -87,8 +95,13 @@ public final class AtomicWrites {
             replaceLocally(new java.io.File(q.toUri()).toPath(), body);
         } else if (OBJECT_STORES.contains(String.valueOf(q.toUri().getScheme()).toLowerCase(Locale.ROOT))) {
             byte[] bytes = bytes(body);  // nothing is uploaded unless the whole body was written
+            java.nio.file.Path marker = marker(q);
             try (OutputStream out = fs.create(q, true)) {
                 writeSlowly(out, bytes);
+            } finally {
+                if (marker != null) {
+                    Files.deleteIfExists(marker);
+                }
             }
         } else {
             Path tmp = writeTemporary(fs, q, body);
@@ -201,12 +214,23 @@ public final class AtomicWrites {
             } else {
                 body.writeTo(out);
             }
-            out.hsync();
+            if (out.hasCapability(StreamCapabilities.HSYNC)) {  // object stores have nothing to sync before close
+                out.hsync();
+            }
         } catch (IOException | RuntimeException e) {
             fs.delete(tmp, false);  // no half-written leftovers beside the file
             throw e;
         }
         return tmp;
+    }
+
+    /** Under the fault harness with {@link #WRITE_MARKERS_ENV} set: a marker naming {@code file}; else null. */
+    private static java.nio.file.Path marker(Path file) throws IOException {
+        String dir = System.getenv(WRITE_MARKERS_ENV);
+        if (dir == null || dir.isEmpty() || WRITE_DELAY_MS <= 0) {
+            return null;
+        }
+        return Files.writeString(java.nio.file.Path.of(dir, UUID.randomUUID() + ".writing"), file.toString());
     }
 
     private static byte[] bytes(Body body) throws IOException {

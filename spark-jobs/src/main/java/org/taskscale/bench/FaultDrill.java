@@ -86,7 +86,8 @@ public final class FaultDrill {
             out.printf(Locale.ROOT, "faults: uninterrupted reference run %s (%d epochs, writes slowed by %d ms)%n", ref,
                     o.epochs(), o.writeDelayMs());
             out.flush();
-            Child r = Child.start(refConf, o.writeDelayMs());
+            java.nio.file.Path markers = Files.createDirectories(work.resolve("writes-under-way"));
+            Child r = Child.start(refConf, o.writeDelayMs(), markers);
             int rc = r.finish(600);
             if (rc != 0) {
                 throw new IOException("The reference training run failed (exit " + rc + "):\n" + r.tail());
@@ -103,7 +104,7 @@ public final class FaultDrill {
             int corrupt = 0;
             int starts = 0;
             for (Moment m : moments) {
-                Child c = Child.start(drillConf, o.writeDelayMs());
+                Child c = Child.start(drillConf, o.writeDelayMs(), markers);
                 starts++;
                 double trigger = c.awaitEvent(m.event(), 300);
                 if (Double.isNaN(trigger) || c.ended(Math.max(0, trigger + m.delta() - c.seconds()))) {
@@ -121,18 +122,20 @@ public final class FaultDrill {
                 resumes += c.resumed() ? 1 : 0;
                 checkResume(c, starts, problems);
                 Inspection in = inspect(drill, conf);
-                inside += in.temporaries() > 0 ? 1 : 0;
+                int uploads = clear(markers);  // object-store writes cut short (they leave no temporary)
+                inside += in.temporaries() > 0 || uploads > 0 ? 1 : 0;
                 corrupt += in.problems().size();
                 int killed = kills;
                 in.problems().forEach(p -> problems.add("after kill " + killed + ": " + p));
                 out.printf(Locale.ROOT, "faults: kill %d/%d (%.2f s into the reference run: %s): %s; %d complete"
                                 + " checkpoint(s), newest iteration %d%s%n", kills, moments.size(), m.at(), m.describe(),
-                        in.temporaries() > 0 ? "inside a write (" + in.temporaries() + " temporary)" : "between writes",
+                        in.temporaries() > 0 ? "inside a write (" + in.temporaries() + " temporary)"
+                                : uploads > 0 ? "inside a write (an upload cut short)" : "between writes",
                         in.checkpoints(), in.newest(),
                         in.problems().isEmpty() ? "" : "; " + in.problems().size() + " damaged file(s)");
                 out.flush();
             }
-            Child last = Child.start(drillConf, o.writeDelayMs());
+            Child last = Child.start(drillConf, o.writeDelayMs(), markers);
             starts++;
             int lastCode = last.finish(600);
             resumes += last.resumed() ? 1 : 0;
@@ -185,6 +188,18 @@ public final class FaultDrill {
     record Inspection(int temporaries, int checkpoints, long newest, List<String> problems) {}
 
     /** Reads every published file of the run directory; damaged ones are described in {@code problems}. */
+    /** Deletes the write markers a killed run left; returns how many there were. */
+    private static int clear(java.nio.file.Path markers) throws IOException {
+        int n = 0;
+        try (var files = Files.list(markers)) {
+            for (java.nio.file.Path f : files.toList()) {
+                Files.deleteIfExists(f);
+                n++;
+            }
+        }
+        return n;
+    }
+
     static Inspection inspect(String runDir, Configuration conf) throws IOException {
         Path root = new Path(runDir);
         FileSystem fs = AtomicWrites.fileSystem(root, conf);
@@ -438,7 +453,7 @@ public final class FaultDrill {
             reader.start();
         }
 
-        static Child start(java.nio.file.Path conf, int writeDelayMs) throws IOException {
+        static Child start(java.nio.file.Path conf, int writeDelayMs, java.nio.file.Path markers) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
             for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -451,6 +466,7 @@ public final class FaultDrill {
                     conf.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put(AtomicWrites.WRITE_DELAY_ENV, Integer.toString(writeDelayMs));
+            pb.environment().put(AtomicWrites.WRITE_MARKERS_ENV, markers.toString());
             return new Child(pb.start());
         }
 
