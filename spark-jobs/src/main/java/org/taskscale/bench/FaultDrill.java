@@ -76,6 +76,7 @@ public final class FaultDrill {
     /** Runs the drill; progress lines go to {@code out}. */
     public static Report run(Options o, Configuration conf, PrintWriter out) throws IOException, InterruptedException {
         java.nio.file.Path work = Files.createTempDirectory("taskscale-faults");
+        java.nio.file.Path markers = Files.createDirectories(work.resolve("writes-under-way"));
         List<String> problems = new ArrayList<>();
         try {
             String ref = o.runsRoot().replaceAll("/+$", "") + "/reference";
@@ -86,7 +87,6 @@ public final class FaultDrill {
             out.printf(Locale.ROOT, "faults: uninterrupted reference run %s (%d epochs, writes slowed by %d ms)%n", ref,
                     o.epochs(), o.writeDelayMs());
             out.flush();
-            java.nio.file.Path markers = Files.createDirectories(work.resolve("writes-under-way"));
             Child r = Child.start(refConf, o.writeDelayMs(), markers);
             int rc = r.finish(600);
             if (rc != 0) {
@@ -166,6 +166,8 @@ public final class FaultDrill {
             for (String f : List.of("reference.conf", "drill.conf")) {
                 Files.deleteIfExists(work.resolve(f));
             }
+            clear(markers);
+            Files.deleteIfExists(markers);
             Files.deleteIfExists(work);
         }
     }
