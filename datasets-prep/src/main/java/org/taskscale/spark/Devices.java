@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkEnv;
@@ -49,6 +48,11 @@ public final class Devices {
      * the ND4J device its thread works on ({@code cuda:N}, or {@code cpu}).
      */
     public record Binding(String executor, String host, long task, String gpu, String device) implements Serializable {
+        /** Where it ran, whatever the task: executor, host and GPU (the key records are told apart by). */
+        List<String> placement() {
+            return Arrays.asList(executor, host, gpu);
+        }
+
         /** For job consoles: "executor 1 on host, task 7: GPU 0, ND4J device cuda:0". */
         public String line() {
             return "executor " + executor + " on " + host + (task >= 0 ? ", task " + task : "") + ": GPU "
@@ -199,7 +203,7 @@ public final class Devices {
             List<Binding> all = new ArrayList<>(bindings.value());
             all.sort((x, y) -> Long.compare(x.task(), y.task()));
             for (Binding b : all) {
-                first.putIfAbsent(Arrays.asList(b.executor(), b.host(), b.gpu()), b);
+                first.putIfAbsent(b.placement(), b);
             }
             return new ArrayList<>(first.values());
         }
@@ -226,8 +230,7 @@ public final class Devices {
     public static List<Binding> merge(List<Binding> old, List<Binding> more) {
         List<Binding> out = new ArrayList<>(old);
         for (Binding b : more) {
-            if (out.stream().noneMatch(o -> o.executor().equals(b.executor()) && o.host().equals(b.host())
-                    && Objects.equals(o.gpu(), b.gpu()))) {
+            if (out.stream().noneMatch(o -> o.placement().equals(b.placement()))) {
                 out.add(b);
             }
         }

@@ -56,8 +56,7 @@ public enum Backend {
                 }
             }
         } else {
-            out.add(new Device(0, "CPU, " + p.getProperty(Nd4jEnvironment.CPU_CORES_KEY,
-                    String.valueOf(p.get(Nd4jEnvironment.CPU_CORES_KEY))) + " cores, "
+            out.add(new Device(0, "CPU, " + p.get(Nd4jEnvironment.CPU_CORES_KEY) + " cores, "
                     + p.get(Nd4jEnvironment.OMP_THREADS_KEY) + " OpenMP threads", "",
                     number(p.get(Nd4jEnvironment.HOST_TOTAL_MEMORY_KEY))));
         }
