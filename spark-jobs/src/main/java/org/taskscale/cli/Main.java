@@ -13,7 +13,17 @@ public final class Main {
     public static final int EXIT_BAD_INPUT = 2;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (System.getProperty("spark.yarn.app.id") != null) {
+            // Inside YARN's ApplicationMaster (cluster deploy mode) the driver must return: System.exit would run
+            // Spark's shutdown hook before the AM reports its final status, and YARN would record FAILED.
+            if (code != 0) {
+                throw new IllegalStateException("taskscale " + String.join(" ", args) + " failed with exit code " + code
+                        + "; the driver's stderr above says why.");
+            }
+            return;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
