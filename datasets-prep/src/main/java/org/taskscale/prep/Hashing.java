@@ -3,16 +3,16 @@ package org.taskscale.prep;
 import java.nio.charset.StandardCharsets;
 
 /** Stable 64-bit hashes (the same on every JVM and run): FNV-1a of UTF-8 bytes, finished by SplitMix64. */
-final class Hashing {
+public final class Hashing {
     private Hashing() {}
 
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
     }
 
-    static long of(String s) {
+    public static long of(String s) {
         long h = 0xcbf29ce484222325L;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xff;
@@ -21,12 +21,12 @@ final class Hashing {
         return mix(h);
     }
 
-    static long combine(long a, long b) {
+    public static long combine(long a, long b) {
         return mix(a * 0x9e3779b97f4a7c15L + b);
     }
 
     /** A uniform number in [0, 1) from a hash. */
-    static double unit(long h) {
+    public static double unit(long h) {
         return (h >>> 11) * 0x1.0p-53;
     }
 }

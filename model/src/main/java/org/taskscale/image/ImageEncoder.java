@@ -80,7 +80,7 @@ public final class ImageEncoder {
     }
 
     /** The bytes of a baseline JPEG of an 8-bit grey or BGR image at IJG quality {@code quality} (1-100). */
-    static byte[] jpeg(BufferedImage bi, int quality) {
+    public static byte[] jpeg(BufferedImage bi, int quality) {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be between 1 and 100, not " + quality + ".");
         }

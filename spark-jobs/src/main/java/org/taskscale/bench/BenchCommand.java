@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class,
-            BenchCommand.Plan.class, BenchPrepCommand.class, BenchSparkCommand.class, BenchFaultsCommand.class})
+            BenchCommand.Plan.class, BenchPrepCommand.class, BenchSparkCommand.class, BenchFaultsCommand.class,
+            BenchCorpusCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
