@@ -50,8 +50,13 @@ public final class PhotoPatcher implements Serializable {
         this.quality = new QualityRange(cfg.jpegQuality(), cfg.jpegQualityMax());
     }
 
-    private static double splitHash(String key) {
+    static double splitHash(String key) {
         return Hashing.unit(Hashing.combine(Hashing.of(key), 0x76616c6964L));
+    }
+
+    /** Whether the photo of {@code key} is in the validation split by its hash (see {@link #validation}). */
+    static boolean inValidation(String key, double fraction) {
+        return splitHash(key) < fraction;
     }
 
     /**
@@ -66,7 +71,7 @@ public final class PhotoPatcher implements Serializable {
         int min = -1;
         for (int i = 0; i < v.length; i++) {
             double h = splitHash(photos.get(i));
-            v[i] = h < fraction;
+            v[i] = inValidation(photos.get(i), fraction);
             any += v[i] ? 1 : 0;
             if (min < 0 || h < splitHash(photos.get(min))) {
                 min = i;

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -28,7 +29,9 @@ import org.taskscale.io.Csv;
 import org.taskscale.io.Digests;
 import org.taskscale.io.Manifest;
 import org.taskscale.io.OutputGuard;
+import org.taskscale.spark.ExecutorMemory;
 import org.taskscale.spark.HadoopConfs;
+import org.taskscale.spark.PeakMemory;
 import org.taskscale.spark.PhotoLister;
 import org.taskscale.spark.Progress;
 import scala.Tuple2;
@@ -43,22 +46,41 @@ import scala.Tuple2;
 public final class PrepJob {
     private PrepJob() {}
 
-    /** One photo's fate, as collected on the driver. */
+    /** A rejected photo, as collected on the driver (only rejects travel there, one by one). */
     record Summary(String path, boolean valid, int patches, String reason, String detail) implements Serializable {}
+
+    /** What a dry run found: the photos, the other files, the validation photos and the decode partitions. */
+    public record Plan(long photos, long ignored, long validPhotos, int partitions) {}
+
+    /**
+     * The listed photos in key order with their ordinals (which number their patches), and which photo the
+     * validation split takes when the key hashes pick none.
+     */
+    private record Listed(JavaPairRDD<PhotoLister.Photo, Long> photos, long count, long ignored, long validPhotos,
+                          long forcedValid) {}
+
+    /** Lists {@code taskscale.prep}'s photos and prints what prep would do, writing nothing. */
+    public static Plan dryRun(Config config, JavaSparkContext jsc, PrintWriter out) throws IOException {
+        PeakMemory.track();
+        PrepConfig cfg = PrepConfig.from(config);
+        long start = System.nanoTime();
+        Listed listed = list(cfg, jsc);
+        int parts = partitions(cfg, jsc, listed.count());
+        out.printf(Locale.ROOT, "prep: dry run: %d photos (%d other files ignored), %d train and %d validation photos,"
+                        + " %d decode partitions; listed in %.1f s; nothing written%n", listed.count(), listed.ignored(),
+                listed.count() - listed.validPhotos(), listed.validPhotos(), parts, (System.nanoTime() - start) / 1e9);
+        out.printf(Locale.ROOT, "prep: peak memory of this process: %s%n", PeakMemory.describe());
+        out.flush();
+        listed.photos().unpersist();
+        return new Plan(listed.count(), listed.ignored(), listed.validPhotos(), parts);
+    }
 
     /** Runs the job described by {@code config} on {@code jsc}; progress lines go to {@code out}. */
     public static Manifest run(Config config, JavaSparkContext jsc, PrintWriter out) throws IOException {
+        PeakMemory.track();
         PrepConfig cfg = PrepConfig.from(config);
-        List<String> inputs = cfg.inputs();
-        if (inputs.isEmpty() && cfg.listFile().isEmpty()) {
-            String home = System.getProperty("taskscale.home");
-            if (home == null) {
-                throw new ConfigException("taskscale.prep.inputs is empty and taskscale.home is not set: name the photos.");
-            }
-            inputs = List.of(java.nio.file.Path.of(home, "datasets-prep", "samples").toUri().toString());
-        }
         Configuration hconf = jsc.hadoopConfiguration();
-        List<OutputGuard.Input> read = new ArrayList<>(OutputGuard.inputs(PrepConfig.PATH + ".inputs", inputs));
+        List<OutputGuard.Input> read = new ArrayList<>(OutputGuard.inputs(PrepConfig.PATH + ".inputs", inputs(cfg)));
         read.add(new OutputGuard.Input(cfg.listFile(), PrepConfig.PATH + ".list-file"));
         OutputGuard.check(PrepConfig.PATH + ".output", cfg.output(), read, hconf);
         Path outDir = new Path(cfg.output());
@@ -66,71 +88,91 @@ public final class PrepJob {
         outDir = outFs.makeQualified(outDir);
         prepareOutput(outFs, outDir, cfg.overwrite());
 
-        PhotoLister.Listing listing = PhotoLister.list(inputs, cfg.listFile(), cfg.extensions(), hconf,
-                PrepConfig.PATH + ".inputs");
-        List<String> photos = listing.photos().stream().map(PhotoLister.Photo::path).toList();
-        List<String> keys = listing.photos().stream().map(PhotoLister.Photo::key).toList();
-        if (photos.isEmpty()) {
-            throw new ConfigException("taskscale.prep.inputs: no photos under " + inputs + " (extensions "
-                    + cfg.extensions() + ").");
-        }
+        Listed listed = list(cfg, jsc);
+        long n = listed.count();
         out.printf(Locale.ROOT, "prep: %d photos (%d other files ignored), task %s, patch %d, %s, output %s%n",
-                photos.size(), listing.ignored(), cfg.task().name(), cfg.patchSize(),
+                n, listed.ignored(), cfg.task().name(), cfg.patchSize(),
                 cfg.patchesPerImage() > 0 ? cfg.patchesPerImage() + " patches per photo" : "grid", outDir);
         out.flush();
 
         Broadcast<Map<String, String>> confMap = jsc.broadcast(HadoopConfs.toMap(hconf));
-        int parts = partitions(cfg, jsc, photos.size());
+        int parts = partitions(cfg, jsc, n);
         LongAccumulator photosDone = jsc.sc().longAccumulator("photos done");
         LongAccumulator patchesMade = jsc.sc().longAccumulator("patches made");
+        ExecutorMemory executors = ExecutorMemory.register(jsc);
         PhotoPatcher patcher = new PhotoPatcher(cfg);
-        List<Integer> ordinals = largestFirst(listing.photos());
-        Broadcast<List<String>> photoList = jsc.broadcast(photos);
-        Broadcast<List<String>> photoKeys = jsc.broadcast(keys);
-        Broadcast<boolean[]> validation = jsc.broadcast(PhotoPatcher.validation(keys, cfg.validFraction()));
-        JavaRDD<PhotoPatcher.Outcome> outcomes = jsc.parallelize(ordinals, parts).map(i -> {
-            PhotoPatcher.Outcome o = readAndPatch(photoList.value().get(i), photoKeys.value().get(i),
-                    validation.value()[i], patcher, confMap.value());
-            photosDone.add(1);
-            patchesMade.add(o.patches().size());
-            return o;
-        }).persist(StorageLevel.MEMORY_AND_DISK());
+        double fraction = cfg.validFraction();
+        long forced = listed.forcedValid();
+        // largest file first: Spark hands out partitions in order, so the longest tasks start first and the last
+        // ones to finish are short (in key order, a partition of large photos could run alone at the end)
+        JavaRDD<Tuple2<Long, PhotoPatcher.Outcome>> outcomes = listed.photos()
+                .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1().bytes(), t._2()), t._1()))
+                .sortByKey(new LargestFirst(), true, parts)
+                .map(t -> {
+                    long ordinal = t._1()._2();
+                    PhotoLister.Photo ph = t._2();
+                    boolean valid = ordinal == forced || PhotoPatcher.inValidation(ph.key(), fraction);
+                    PhotoPatcher.Outcome o = readAndPatch(ph.path(), ph.key(), valid, patcher, confMap.value());
+                    photosDone.add(1);
+                    patchesMade.add(o.patches().size());
+                    executors.record();
+                    return new Tuple2<>(ordinal, o);
+                }).persist(StorageLevel.MEMORY_AND_DISK());
 
-        DecodeProgress progress = new DecodeProgress(out, photos.size(), photosDone, patchesMade);
-        List<Summary> summaries;
+        DecodeProgress progress = new DecodeProgress(out, n, photosDone, patchesMade);
+        long[] stats;
         try (Progress ignored = Progress.every(5000, "prep-progress", progress::report)) {
-            summaries = new ArrayList<>(outcomes
-                    .map(o -> new Summary(o.path(), o.valid(), o.patches().size(), o.reason(), o.detail())).collect());
-            Map<String, Integer> ordinal = new HashMap<>();
-            for (int i = 0; i < photos.size(); i++) {
-                ordinal.put(photos.get(i), i);
-            }
-            summaries.sort(java.util.Comparator.comparing(s -> ordinal.get(s.path())));  // back in photo-key order
+            stats = outcomes.map(t -> Tally.of(t._2())).reduce(Tally::plus);
         }
         progress.report();
+        List<Summary> rejects = new ArrayList<>(outcomes.filter(t -> t._2().rejected())
+                .map(t -> new Summary(t._2().path(), t._2().valid(), 0, t._2().reason(), t._2().detail())).collect());
+
+        // each accepted photo's first patch number within its split, in key order: 8 bytes per photo on the driver
+        long[] first = new long[Math.toIntExact(n)];
+        long[] next = new long[2];
+        int[] coded = new int[Math.toIntExact(n)];  // patches * 2 + (1 if validation), 0 for none
+        for (long[] pairs : outcomes.filter(t -> !t._2().rejected() && !t._2().patches().isEmpty())
+                .mapPartitions(PrepJob::ordinalsAndCodes).collect()) {
+            for (int k = 0; k < pairs.length; k += 2) {
+                coded[(int) pairs[k]] = (int) pairs[k + 1];
+            }
+        }
+        for (int i = 0; i < coded.length; i++) {
+            if (coded[i] != 0) {
+                first[i] = next[coded[i] & 1];
+                next[coded[i] & 1] += coded[i] >>> 1;
+            }
+        }
+        coded = null;
+        Broadcast<long[]> starts = jsc.broadcast(first);
 
         Map<String, Long> counts = new LinkedHashMap<>();
-        long rejected = summaries.stream().filter(s -> s.reason() != null).count();
-        counts.put("inputs", (long) photos.size());
-        counts.put("accepted", photos.size() - rejected);
-        counts.put("rejected", rejected);
-        counts.put("ignored", listing.ignored());
+        counts.put("inputs", n);
+        counts.put("accepted", n - stats[Tally.REJECTED]);
+        counts.put("rejected", stats[Tally.REJECTED]);
+        counts.put("ignored", listed.ignored());
         ExactSums channelSums = new ExactSums(cfg.inputChannels());
         jsc.sc().register(channelSums, "input channel sums");
         LongAccumulator values = jsc.sc().longAccumulator("input values per channel");
         long patches = 0;
         for (boolean valid : new boolean[] {false, true}) {
             String split = valid ? "valid" : "train";
-            long n = summaries.stream().filter(s -> s.valid() == valid).mapToLong(Summary::patches).sum();
-            long files = writeSplit(jsc, outcomes, summaries, valid, new Path(outDir, split), cfg, confMap,
+            long total = next[valid ? 1 : 0];
+            long files = writeSplit(jsc, outcomes, starts, total, valid, new Path(outDir, split), cfg, confMap,
                     channelSums, values, out);
-            counts.put(split + "-photos", summaries.stream().filter(s -> s.valid() == valid && s.reason() == null).count());
-            counts.put(split + "-patches", n);
+            counts.put(split + "-photos", stats[valid ? Tally.VALID_PHOTOS : Tally.TRAIN_PHOTOS]);
+            counts.put(split + "-patches", total);
             counts.put(split + "-files", files);
-            patches += n;
+            patches += total;
         }
         counts.put("patches", patches);
+        List<String> validPhotos = outcomes.filter(t -> t._2().valid() && !t._2().rejected()).map(t -> t._2().path())
+                .collect().stream().sorted().toList();
+        String keysDigest = keysDigest(listed.photos());
         outcomes.unpersist();
+        starts.destroy();
+        listed.photos().unpersist();
 
         List<Double> mean = java.util.Arrays.stream(channelSums.mean(values.value())).boxed().toList();
         Examples shapes = Examples.of(cfg);
@@ -139,18 +181,127 @@ public final class PrepJob {
                         cfg.jpegQuality(), cfg.jpegQualityMax(), cfg.colors(), cfg.patchSize(), cfg.layout().name(),
                         cfg.minibatch(), cfg.seed()),
                 new Manifest.Shapes(shapes.input(), shapes.labels(), storage(cfg)),
-                new Manifest.Contents(counts, mean, "train", "valid", sha256(keys),
-                        summaries.stream().filter(s -> s.valid() && s.reason() == null).map(Summary::path).sorted().toList()),
+                new Manifest.Contents(counts, mean, "train", "valid", keysDigest, validPhotos),
                 TaskscaleConfig.render(config, false));
         AtomicWrites.writeOnce(new Path(outDir, Manifest.FILE), m.json().getBytes(StandardCharsets.UTF_8), hconf);
-        AtomicWrites.writeOnce(new Path(outDir, "rejects.csv"), rejectsCsv(summaries).getBytes(StandardCharsets.UTF_8), hconf);
+        AtomicWrites.writeOnce(new Path(outDir, "rejects.csv"), rejectsCsv(rejects).getBytes(StandardCharsets.UTF_8), hconf);
         AtomicWrites.writeOnce(new Path(outDir, "config.conf"),
                 TaskscaleConfig.render(config, false).getBytes(StandardCharsets.UTF_8), hconf);
         out.printf(Locale.ROOT, "prep: done: %d inputs = %d accepted + %d rejected; %d patches in %d train and %d valid"
                         + " files; rejects in %s%n", counts.get("inputs"), counts.get("accepted"), counts.get("rejected"),
                 patches, counts.get("train-files"), counts.get("valid-files"), new Path(outDir, "rejects.csv"));
+        out.printf(Locale.ROOT, "prep: peak memory of this process: %s%n", PeakMemory.describe());
+        out.printf(Locale.ROOT, "prep: peak memory of the decode stage's executors: %s%n", executors.describe());
         out.flush();
         return m;
+    }
+
+    /** The inputs to list: the configured ones, or the bundled photos when neither inputs nor a list file is given. */
+    private static List<String> inputs(PrepConfig cfg) {
+        if (!cfg.inputs().isEmpty() || !cfg.listFile().isEmpty()) {
+            return cfg.inputs();
+        }
+        String home = System.getProperty("taskscale.home");
+        if (home == null) {
+            throw new ConfigException("taskscale.prep.inputs is empty and taskscale.home is not set: name the photos.");
+        }
+        return List.of(java.nio.file.Path.of(home, "datasets-prep", "samples").toUri().toString());
+    }
+
+    /** The photos in key order, numbered, counted, and the validation split's count (see {@link Listed}). */
+    private static Listed list(PrepConfig cfg, JavaSparkContext jsc) throws IOException {
+        List<String> inputs = inputs(cfg);
+        PhotoLister.Distributed found = PhotoLister.distributed(jsc, inputs, cfg.listFile(), cfg.extensions(),
+                PrepConfig.PATH + ".inputs");
+        JavaPairRDD<PhotoLister.Photo, Long> photos = found.photos()
+                .sortBy(p -> p.key() + '\u0000' + p.path(), true, Math.max(1, 4 * jsc.defaultParallelism()))
+                .zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK_SER());
+        long n = photos.count();
+        if (n == 0) {
+            throw new ConfigException("taskscale.prep.inputs: no photos under " + inputs + " (extensions "
+                    + cfg.extensions() + ").");
+        }
+        double fraction = cfg.validFraction();
+        long valid = photos.keys().filter(p -> PhotoPatcher.inValidation(p.key(), fraction)).count();
+        long forced = -1;
+        if (valid == 0 && fraction > 0 && n >= 2) {  // a small collection still validates: the smallest hash
+            forced = photos.mapToPair(t -> new Tuple2<>(PhotoPatcher.splitHash(t._1().key()), t._2()))
+                    .min(new SmallestHash())._2();
+            valid = 1;
+        }
+        long ignored = found.ignoredFiles().count();
+        found.release();
+        return new Listed(photos, n, ignored, valid, forced);
+    }
+
+    /** Orders (file size, ordinal) largest file first, unknown sizes (-1) last, then by ordinal. */
+    static final class LargestFirst implements java.util.Comparator<Tuple2<Long, Long>>, Serializable {
+        @Override
+        public int compare(Tuple2<Long, Long> a, Tuple2<Long, Long> b) {
+            int c = Long.compare(b._1(), a._1());
+            return c != 0 ? c : Long.compare(a._2(), b._2());
+        }
+    }
+
+    /** Orders (hash, ordinal) by hash, then ordinal (the first photo of the smallest hash). */
+    static final class SmallestHash implements java.util.Comparator<Tuple2<Double, Long>>, Serializable {
+        @Override
+        public int compare(Tuple2<Double, Long> a, Tuple2<Double, Long> b) {
+            int c = Double.compare(a._1(), b._1());
+            return c != 0 ? c : Long.compare(a._2(), b._2());
+        }
+    }
+
+    /** Counts over the decoded photos, reduced across partitions (exact under task retries, unlike accumulators). */
+    static final class Tally {
+        static final int REJECTED = 0;
+        static final int TRAIN_PHOTOS = 1;
+        static final int VALID_PHOTOS = 2;
+
+        static long[] of(PhotoPatcher.Outcome o) {
+            long[] t = new long[3];
+            if (o.rejected()) {
+                t[REJECTED] = 1;
+            } else {
+                t[o.valid() ? VALID_PHOTOS : TRAIN_PHOTOS] = 1;
+            }
+            return t;
+        }
+
+        static long[] plus(long[] a, long[] b) {
+            long[] s = a.clone();
+            for (int i = 0; i < s.length; i++) {
+                s[i] += b[i];
+            }
+            return s;
+        }
+    }
+
+    /** One partition's accepted photos as {@code [ordinal, patches * 2 + (1 if validation), ...]}, one array. */
+    private static java.util.Iterator<long[]> ordinalsAndCodes(java.util.Iterator<Tuple2<Long, PhotoPatcher.Outcome>> it) {
+        java.util.ArrayList<Long> pairs = new java.util.ArrayList<>();
+        while (it.hasNext()) {
+            Tuple2<Long, PhotoPatcher.Outcome> t = it.next();
+            pairs.add(t._1());
+            pairs.add(t._2().patches().size() * 2L + (t._2().valid() ? 1 : 0));
+        }
+        long[] a = new long[pairs.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = pairs.get(i);
+        }
+        return List.of(a).iterator();
+    }
+
+    /** The fingerprint of the sorted photo keys: SHA-256 of each key and a newline, streamed through the driver. */
+    private static String keysDigest(JavaPairRDD<PhotoLister.Photo, Long> photos) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            photos.keys().map(PhotoLister.Photo::key).toLocalIterator()
+                    .forEachRemaining(k -> md.update((k + "\n").getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Shapes of one example for the manifest. */
@@ -181,18 +332,6 @@ public final class PrepJob {
     private static int partitions(PrepConfig cfg, JavaSparkContext jsc, long items) {
         return cfg.partitions() > 0 ? cfg.partitions()
                 : (int) Math.max(1, Math.min(items, 4L * jsc.defaultParallelism()));
-    }
-
-    /**
-     * The photos' ordinals, largest file first (then in key order): Spark hands out partitions in order, so the
-     * longest tasks start first and the last ones to finish are short (in key order, a partition of large photos
-     * could run alone at the end while the other cores idle).
-     */
-    static List<Integer> largestFirst(List<PhotoLister.Photo> photos) {
-        return java.util.stream.IntStream.range(0, photos.size()).boxed()
-                .sorted(java.util.Comparator.comparingLong((Integer i) -> -photos.get(i).bytes())
-                        .thenComparingInt(i -> i))
-                .toList();
     }
 
     /**
@@ -271,37 +410,29 @@ public final class PrepJob {
 
     /**
      * Writes one split's batch files; returns how many. The split's patches are numbered in photo-key order
-     * (the driver knows each photo's patch count), shuffled by a seeded {@link Permutation} of those numbers,
-     * and minibatch b holds positions [bB, (b+1)B): one shuffle of the patch data, and the same files for any
-     * partitioning.
+     * ({@code starts} holds each photo's first number, by ordinal), shuffled by a seeded {@link Permutation} of those
+     * numbers, and minibatch b holds positions [bB, (b+1)B): one shuffle of the patch data, and the same files for
+     * any partitioning.
      */
-    private static long writeSplit(JavaSparkContext jsc, JavaRDD<PhotoPatcher.Outcome> outcomes, List<Summary> summaries,
-                                   boolean valid, Path dir, PrepConfig cfg, Broadcast<Map<String, String>> confMap,
-                                   ExactSums channelSums, LongAccumulator values, PrintWriter out)
-            throws IOException {
+    private static long writeSplit(JavaSparkContext jsc, JavaRDD<Tuple2<Long, PhotoPatcher.Outcome>> outcomes,
+                                   Broadcast<long[]> starts, long n, boolean valid, Path dir, PrepConfig cfg,
+                                   Broadcast<Map<String, String>> confMap, ExactSums channelSums, LongAccumulator values,
+                                   PrintWriter out) throws IOException {
         FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
         fs.mkdirs(dir);
-        Map<String, Long> starts = new HashMap<>();
-        long n = 0;
-        for (Summary s : summaries) {  // summaries are in photo-key order
-            if (s.valid() == valid && s.reason() == null) {
-                starts.put(s.path(), n);
-                n += s.patches();
-            }
-        }
         if (n == 0) {
             out.printf(Locale.ROOT, "prep: %s: no patches%n", valid ? "valid" : "train");
             out.flush();
             return 0;
         }
-        Broadcast<Map<String, Long>> first = jsc.broadcast(starts);
         Permutation perm = new Permutation(n, Hashing.combine(cfg.seed(), valid ? 2 : 1));
         long b = cfg.minibatch();
         String dirName = dir.toString();
         LongAccumulator written = jsc.sc().longAccumulator("files written");
-        outcomes.filter(o -> o.valid() == valid && !o.rejected())
-                .flatMapToPair(o -> {
-                    long base = first.value().get(o.path());
+        outcomes.filter(t -> t._2().valid() == valid && !t._2().rejected())
+                .flatMapToPair(t -> {
+                    PhotoPatcher.Outcome o = t._2();
+                    long base = starts.value()[Math.toIntExact(t._1())];
                     return o.patches().stream().map(p -> {
                         long pos = perm.apply(base + p.index());
                         return new Tuple2<>(pos / b, new Tuple2<>(pos, p));
@@ -327,17 +458,12 @@ public final class PrepJob {
         return files;
     }
 
-    static String rejectsCsv(List<Summary> summaries) {
+    static String rejectsCsv(List<Summary> rejects) {
         StringBuilder sb = new StringBuilder("path,reason,detail\n");
-        summaries.stream().filter(s -> s.reason() != null).sorted((a, b) -> a.path().compareTo(b.path()))
+        rejects.stream().filter(s -> s.reason() != null).sorted((a, b) -> a.path().compareTo(b.path()))
                 .forEach(s -> sb.append(Csv.field(s.path())).append(',').append(s.reason()).append(',')
                         .append(Csv.field(s.detail() == null ? "" : s.detail())).append('\n'));
         return sb.toString();
-    }
-
-    /** The fingerprint of the sorted photo list: SHA-256 of each path and a newline. */
-    private static String sha256(List<String> photos) {
-        return Digests.sha256(photos.stream().map(p -> p + "\n").collect(java.util.stream.Collectors.joining()));
     }
 
     /** The decode stage's progress line: photos done, patches, patches/s and ETA. */

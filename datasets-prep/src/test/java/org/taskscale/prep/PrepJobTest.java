@@ -24,7 +24,6 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.taskscale.config.ConfigException;
 import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.io.Manifest;
-import org.taskscale.spark.PhotoLister;
 
 /** The prep job on local Spark: bad input, determinism across partitionings, the output's shape and reuse. */
 class PrepJobTest {
@@ -142,10 +141,14 @@ class PrepJobTest {
 
     @Test
     void photosAreHandedOutLargestFirstThenInKeyOrder() {
-        List<PhotoLister.Photo> photos = List.of(new PhotoLister.Photo("a", "a", 10),
-                new PhotoLister.Photo("b", "b", 300), new PhotoLister.Photo("c", "c", -1),
-                new PhotoLister.Photo("d", "d", 300), new PhotoLister.Photo("e", "e", 20));
-        assertEquals(List.of(1, 3, 4, 0, 2), PrepJob.largestFirst(photos));
+        // (file size, ordinal) of photos a..e; unknown sizes (-1: list-file entries) go last
+        long[] sizes = {10, 300, -1, 300, 20};
+        List<scala.Tuple2<Long, Long>> order = new java.util.ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            order.add(new scala.Tuple2<>(sizes[i], (long) i));
+        }
+        order.sort(new PrepJob.LargestFirst());
+        assertEquals(List.of(1L, 3L, 4L, 0L, 2L), order.stream().map(scala.Tuple2::_2).toList());
     }
 
     @Test

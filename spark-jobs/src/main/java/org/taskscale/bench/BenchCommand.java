@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class,
             BenchCommand.Plan.class, BenchPrepCommand.class, BenchSparkCommand.class, BenchFaultsCommand.class,
-            BenchCorpusCommand.class})
+            BenchCorpusCommand.class, BenchScaleCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -53,6 +53,10 @@ public final class PrepCommand extends ExperimentJobCommand {
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
     boolean overwrite;
 
+    @Option(names = "--dry-run", description = "List the photos and print the split and partition counts and the"
+            + " driver's memory; read no photo and write nothing.")
+    boolean dryRun;
+
     @Override
     void flags() {
         String k = "taskscale.prep.";
@@ -80,7 +84,11 @@ public final class PrepCommand extends ExperimentJobCommand {
     @Override
     int run(Config c, PrintWriter out) throws Exception {
         try (JavaSparkContext jsc = spark(c)) {
-            PrepJob.run(c, jsc, out);
+            if (dryRun) {
+                PrepJob.dryRun(c, jsc, out);
+            } else {
+                PrepJob.run(c, jsc, out);
+            }
         }
         return 0;
     }

@@ -1,0 +1,273 @@
+package org.taskscale.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.taskscale.config.UserException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code taskscale bench scale}: prep at archive sizes. For each photo count it runs {@code prep} on the first N
+ * photos of a {@code bench corpus} list file, in a process of its own under the given heap (as a user would), and
+ * reads what prep prints: the decode stage's progress lines (photos and patches every 5 s), the counts, and the
+ * peak memory of the driver and of the executors. It prints wall time, patches/s, the patches/s of the first and
+ * the last tenth of the decode stage, and the peaks, and writes each run's progress as CSV and an SVG plot.
+ */
+@Command(name = "scale",
+        description = "Run prep on the first N photos of a bench corpus for each N, each in its own process, and print"
+                + " wall time, patches/s (whole run, first and last tenth of the decode stage), driver and executor"
+                + " peak heap; with --listing, a dry run over a listing-only list file. Writes OUT/scale-N.csv and .svg.")
+final class BenchScaleCommand extends BenchTool {
+    @Option(names = "--corpus", required = true, description = "A folder made by bench corpus (its photos.txt).")
+    Path corpus;
+
+    @Option(names = "--photos", split = ",", defaultValue = "1000,5000,20000",
+            description = "Photo counts, comma-separated. Default: ${DEFAULT-VALUE}.")
+    List<Integer> counts;
+
+    @Option(names = "--listing", description = "Also a dry run (listing and planning alone) over this list file.")
+    Path listing;
+
+    @Option(names = "--heap", defaultValue = "2g", description = "TASKSCALE_HEAP of each prep process. Default: ${DEFAULT-VALUE}.")
+    String heap;
+
+    @Option(names = "--master", defaultValue = "local[2]", description = "SPARK_MASTER of each prep process."
+            + " Default: ${DEFAULT-VALUE}.")
+    String master;
+
+    @Option(names = "--config", description = "The prep configuration (default: conf/experiments/small-rescale-x2.conf).")
+    Path config;
+
+    @Option(names = "--out", required = true, description = "Where prep outputs, logs, CSVs and plots go.")
+    Path out;
+
+    @Option(names = "--warm-up", defaultValue = "30", description = "Seconds of the decode stage left out of the"
+            + " first tenth (JIT compilation, first reads). Default: ${DEFAULT-VALUE}.")
+    int warmUp;
+
+    /** One progress line: seconds since the decode stage began, photos done, patches made. */
+    record Point(double seconds, long photos, long patches) {}
+
+    /** What one prep run printed, and how long it took. */
+    record Run(int photos, double wall, List<Point> points, String done, String driver, String executors,
+               boolean reconciled) {
+        double patchesPerSecond() {
+            Point last = points.get(points.size() - 1);
+            return last.patches() / last.seconds();
+        }
+    }
+
+    private static final Pattern PROGRESS = Pattern.compile(
+            "^prep: (\\d+)/(\\d+) photos \\(\\d+%\\), (\\d+) patches, ([0-9.]+) patches/s.*");
+    private static final Pattern DONE = Pattern.compile(
+            "^prep: done: (\\d+) inputs = (\\d+) accepted \\+ (\\d+) rejected; (\\d+) patches.*");
+
+    @Override
+    void check() {
+        if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1)) {
+            throw new UserException("--photos needs positive counts, not " + counts + ".");
+        }
+        if (!Files.isRegularFile(corpus.resolve("photos.txt"))) {
+            throw new UserException("--corpus " + corpus + " has no photos.txt: make one with bench corpus --photos N --out "
+                    + corpus + ".");
+        }
+    }
+
+    @Override
+    int measure(PrintWriter log) throws Exception {
+        Path home = Path.of(System.getProperty("taskscale.home", "."));
+        Path conf = config != null ? config : home.resolve("conf/experiments/small-rescale-x2.conf");
+        Files.createDirectories(out);
+        List<String> all = Files.readAllLines(corpus.resolve("photos.txt"));
+        List<Run> runs = new ArrayList<>();
+        for (int n : counts) {
+            if (n > all.size()) {
+                throw new UserException("The corpus " + corpus + " holds " + all.size() + " photos, fewer than " + n
+                        + ": make more with bench corpus --photos " + n + " --out " + corpus + " (it keeps the ones made).");
+            }
+            Path slice = out.resolve("photos-" + n + ".txt");
+            Files.write(slice, all.subList(0, n));
+            List<String> args = List.of("prep", conf.toString(), "--list-file", slice.toString(), "--set",
+                    "taskscale.prep.inputs=[]", "--output", out.resolve("prep-" + n).toString(), "--overwrite");
+            Run r = run(home, n, args, out.resolve("prep-" + n + ".log"), log);
+            runs.add(r);
+            writeCsv(out.resolve("scale-" + n + ".csv"), r);
+            Files.writeString(out.resolve("scale-" + n + ".svg"), svg(r), StandardCharsets.UTF_8);
+            report(r, log);
+        }
+        if (listing != null) {
+            List<String> args = List.of("prep", conf.toString(), "--list-file", listing.toString(), "--set",
+                    "taskscale.prep.inputs=[]", "--output", out.resolve("prep-listing").toString(), "--dry-run");
+            long lines;
+            try (var s = Files.lines(listing)) {
+                lines = s.count();
+            }
+            Run r = run(home, (int) lines, args, out.resolve("prep-listing.log"), log);
+            log.printf(Locale.ROOT, "scale: listing of %d paths (dry run): wall %.0f s; driver %s%n", lines, r.wall(),
+                    r.driver());
+        }
+        log.println("scale: photos  wall s  patches/s  first tenth  last tenth  last/first  driver peak heap | executors");
+        for (Run r : runs) {
+            double[] t = tenths(r, warmUp);
+            log.printf(Locale.ROOT, "scale: %6d  %6.0f  %9.1f  %11.1f  %10.1f  %10.3f  %s | %s%n", r.photos(), r.wall(),
+                    r.patchesPerSecond(), t[0], t[1], t[1] / t[0], r.driver(), r.executors());
+        }
+        log.flush();
+        return runs.stream().allMatch(Run::reconciled) ? 0 : 1;
+    }
+
+    private Run run(Path home, int n, List<String> args, Path logFile, PrintWriter log) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/taskscale").toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("TASKSCALE_HEAP", heap);
+        pb.environment().put("SPARK_MASTER", master);
+        pb.environment().put("TASKSCALE_NO_BUILD", "1");
+        log.printf(Locale.ROOT, "scale: %d photos: %s (heap %s, %s); log %s%n", n, String.join(" ", args), heap, master,
+                logFile);
+        log.flush();
+        long start = System.nanoTime();
+        List<Point> points = new ArrayList<>();
+        String done = null;
+        String driver = "?";
+        String executors = "?";
+        boolean reconciled = false;
+        Process p = pb.start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter file = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8))) {
+            String line;
+            double first = Double.NaN;
+            while ((line = r.readLine()) != null) {
+                file.println(line);
+                Matcher m = PROGRESS.matcher(line);
+                if (m.matches()) {
+                    double now = (System.nanoTime() - start) / 1e9;
+                    long photos = Long.parseLong(m.group(1));
+                    long patches = Long.parseLong(m.group(3));
+                    if (Double.isNaN(first)) {  // the rate line tells when the stage began: patches / rate seconds ago
+                        double rate = Double.parseDouble(m.group(4));
+                        first = rate > 0 ? now - patches / rate : now;
+                    }
+                    points.add(new Point(now - first, photos, patches));
+                    if (points.size() % 12 == 0) {
+                        log.println("scale: " + line.substring("prep: ".length()));
+                        log.flush();
+                    }
+                } else if (line.startsWith("prep: done:")) {
+                    done = line;
+                    Matcher d = DONE.matcher(line);
+                    reconciled = d.matches() && Long.parseLong(d.group(1)) == n
+                            && Long.parseLong(d.group(1)) == Long.parseLong(d.group(2)) + Long.parseLong(d.group(3));
+                } else if (line.startsWith("prep: peak memory of this process: ")) {
+                    driver = line.substring("prep: peak memory of this process: ".length());
+                } else if (line.startsWith("prep: peak memory of the decode stage's executors: ")) {
+                    executors = line.substring("prep: peak memory of the decode stage's executors: ".length());
+                } else if (line.startsWith("prep: dry run")) {
+                    done = line;
+                    reconciled = true;
+                }
+            }
+        }
+        int rc = p.waitFor();
+        double wall = (System.nanoTime() - start) / 1e9;
+        if (rc != 0 || done == null) {
+            throw new UserException("prep of " + n + " photos failed (exit " + rc + "); see " + logFile + ".");
+        }
+        if (points.isEmpty()) {
+            points.add(new Point(wall, n, 0));
+        }
+        return new Run(n, wall, points, done, driver, executors, reconciled);
+    }
+
+    /**
+     * Patches/s over the first tenth of the decode stage (after {@code warmUp} seconds) and over its last tenth, from
+     * the progress lines bracketing each window.
+     */
+    static double[] tenths(Run r, double warmUp) {
+        List<Point> pts = r.points();
+        double end = pts.get(pts.size() - 1).seconds();
+        double tenth = Math.max(end / 10, 5);
+        double a = Math.min(warmUp, Math.max(0, end - 2 * tenth));
+        return new double[] {rate(pts, a, a + tenth), rate(pts, end - tenth, end)};
+    }
+
+    /** Patches/s between the progress lines nearest to {@code from} and {@code to}. */
+    private static double rate(List<Point> pts, double from, double to) {
+        Point x = nearest(pts, from);
+        Point y = nearest(pts, to);
+        return y.seconds() > x.seconds() ? (y.patches() - x.patches()) / (y.seconds() - x.seconds()) : Double.NaN;
+    }
+
+    private static Point nearest(List<Point> pts, double t) {
+        Point best = pts.get(0);
+        for (Point p : pts) {
+            if (Math.abs(p.seconds() - t) < Math.abs(best.seconds() - t)) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    private static void report(Run r, PrintWriter log) {
+        log.printf(Locale.ROOT, "scale: %d photos: wall %.0f s, %.1f patches/s; %s%n", r.photos(), r.wall(),
+                r.patchesPerSecond(), r.done().substring("prep: ".length()));
+        log.printf(Locale.ROOT, "scale: %d photos: driver %s; %s%n", r.photos(), r.driver(), r.executors());
+        log.flush();
+    }
+
+    private static void writeCsv(Path file, Run r) throws IOException {
+        StringBuilder sb = new StringBuilder("seconds,photos,patches,patches_per_second\n");
+        Point prev = null;
+        for (Point p : r.points()) {
+            double rate = prev == null ? p.patches() / Math.max(p.seconds(), 1e-9)
+                    : (p.patches() - prev.patches()) / Math.max(p.seconds() - prev.seconds(), 1e-9);
+            sb.append(String.format(Locale.ROOT, "%.1f,%d,%d,%.1f%n", p.seconds(), p.photos(), p.patches(), rate));
+            prev = p;
+        }
+        Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Patches/s between consecutive progress lines against time, as an SVG line plot. */
+    static String svg(Run r) {
+        List<Point> pts = r.points();
+        int w = 720;
+        int h = 240;
+        int pad = 40;
+        double tMax = pts.get(pts.size() - 1).seconds();
+        List<double[]> xy = new ArrayList<>();
+        double yMax = 1;
+        for (int i = 1; i < pts.size(); i++) {
+            Point a = pts.get(i - 1);
+            Point b = pts.get(i);
+            double rate = (b.patches() - a.patches()) / Math.max(b.seconds() - a.seconds(), 1e-9);
+            xy.add(new double[] {b.seconds(), rate});
+            yMax = Math.max(yMax, rate);
+        }
+        yMax *= 1.1;
+        StringBuilder line = new StringBuilder();
+        for (double[] p : xy) {
+            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", pad + (w - 2 * pad) * p[0] / tMax,
+                    h - pad - (h - 2 * pad) * p[1] / yMax));
+        }
+        return String.format(Locale.ROOT, """
+                <svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">
+                <text x="%d" y="16">prep of %d photos: patches/s between progress lines (every 5 s), %.0f s decode stage</text>
+                <line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>
+                <text x="%d" y="%d">0</text><text x="%d" y="%d">%.0f s</text><text x="2" y="%d">%.0f</text>
+                <polyline fill="none" stroke="#1f6fb2" stroke-width="1.5" points="%s"/>
+                </svg>
+                """, w, h, pad, r.photos(), tMax, pad, h - pad, w - pad, h - pad, pad, pad, pad, h - pad,
+                pad, h - pad + 14, w - pad - 20, h - pad + 14, tMax, pad + 4, yMax, line.toString().trim());
+    }
+}
