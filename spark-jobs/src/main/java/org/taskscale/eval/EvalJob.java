@@ -66,7 +66,8 @@ public final class EvalJob {
                         int n = 0;
                         for (PhotoLister.Photo ph : d.getValue()) {
                             items.add(new Item(zip, d.getKey(), ph.path(), ph.key(), info.task(),
-                                    info.task().scales() ? setting : 1, info.task().usesQuality() ? setting : 10, crops && n++ < cfg.crops()));
+                                    info.task().scales() ? setting : 1, info.task().usesQuality() ? setting : 10,
+                                    crops && n++ < cfg.crops(), ph.bytes()));
                         }
                     }
                 }
@@ -180,6 +181,7 @@ public final class EvalJob {
             }
         }
         List<EvalResults.Summary> summary = EvalResults.write(rows, skipped, cfg.out(), conf, out);
+        removeParts(cfg.out(), conf);
         Path report = new Path(cfg.out(), "report.html");
         FileSystem fs = report.getFileSystem(conf);
         EvalResults.write(fs, report, Report.html(title, summary, runs(items, conf), crops));
@@ -235,16 +237,88 @@ public final class EvalJob {
         return outcomes;
     }
 
-    private static List<Outcome> spark(List<Item> items, EvalConfig cfg, JavaSparkContext jsc, PrintWriter out) {
-        Broadcast<Map<String, String>> confMap = jsc.broadcast(HadoopConfs.toMap(jsc.hadoopConfiguration()));
+    /**
+     * The sweep's tasks: each holds images of one checkpoint (so a task loads its model once), a checkpoint's images
+     * are dealt out largest first over as many tasks as give at least {@code target} tasks in all, and the tasks are
+     * ordered by their bytes, largest first: Spark starts them in that order, so the last to finish are small and
+     * every core stays busy to the end.
+     */
+    static List<List<Item>> tasks(List<Item> items, int target) {
+        Map<String, List<Item>> byCheckpoint = new LinkedHashMap<>();
+        for (Item it : items) {
+            byCheckpoint.computeIfAbsent(it.checkpoint(), k -> new ArrayList<>()).add(it);
+        }
+        int per = Math.max(1, (target + byCheckpoint.size() - 1) / byCheckpoint.size());
+        List<List<Item>> tasks = new ArrayList<>();
+        for (List<Item> group : byCheckpoint.values()) {
+            List<Item> sorted = new ArrayList<>(group);
+            sorted.sort(Comparator.comparingLong((Item it) -> -it.bytes()));
+            int k = Math.min(per, sorted.size());
+            List<List<Item>> dealt = new ArrayList<>();
+            for (int t = 0; t < k; t++) {
+                dealt.add(new ArrayList<>());
+            }
+            for (int i = 0; i < sorted.size(); i++) {  // round-robin: every task gets large and small images
+                dealt.get(i % k).add(sorted.get(i));
+            }
+            tasks.addAll(dealt);
+        }
+        tasks.sort(Comparator.comparingLong((List<Item> t) -> -t.stream().mapToLong(it -> Math.max(it.bytes(), 0)).sum()));
+        return tasks;
+    }
+
+    /**
+     * A task's results file under {@code OUT/_parts}: named by a digest of its items and of the model files they
+     * use (path, length, modification time), so that a sweep run again after a kill reuses exactly the tasks that
+     * finished and nothing from another sweep or an older model.
+     */
+    static String partName(List<Item> task, Map<String, String> modelStamps) {
+        StringBuilder sb = new StringBuilder();
+        for (Item it : task) {
+            sb.append(it).append('|').append(modelStamps.get(it.checkpoint())).append('\n');
+        }
+        return "part-" + org.taskscale.io.Digests.sha256(sb.toString()).substring(0, 24) + ".bin";
+    }
+
+    /** Each model file's length and modification time, by path: what a task's results file depends on. */
+    static Map<String, String> stamps(List<Item> items, Configuration conf) throws IOException {
+        Map<String, String> stamps = new LinkedHashMap<>();
+        for (Item it : items) {
+            if (!stamps.containsKey(it.checkpoint())) {
+                Path zp = new Path(it.checkpoint());
+                FileStatus st = zp.getFileSystem(conf).getFileStatus(zp);
+                stamps.put(it.checkpoint(), st.getLen() + "@" + st.getModificationTime());
+            }
+        }
+        return stamps;
+    }
+
+    private static List<Outcome> spark(List<Item> items, EvalConfig cfg, JavaSparkContext jsc, PrintWriter out)
+            throws IOException {
+        Configuration conf = jsc.hadoopConfiguration();
+        Broadcast<Map<String, String>> confMap = jsc.broadcast(HadoopConfs.toMap(conf));
         LongAccumulator done = jsc.sc().longAccumulator("images evaluated");
-        int parts = cfg.partitions() > 0 ? cfg.partitions() : Math.max(1, Math.min(items.size(), 2 * jsc.defaultParallelism()));
+        List<List<Item>> tasks = tasks(items, cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism());
+        Map<String, String> stamps = stamps(items, conf);
+        Path partsDir = new Path(cfg.out(), PARTS);
+        FileSystem fs = partsDir.getFileSystem(conf);
+        fs.mkdirs(partsDir);
+        List<String> names = tasks.stream().map(t -> partName(t, stamps)).toList();
+        int reused = 0;
+        for (String name : names) {
+            reused += fs.exists(new Path(partsDir, name)) ? 1 : 0;
+        }
+        out.printf(Locale.ROOT, "eval: %d tasks of one checkpoint each, largest images first%s; results in %s as tasks"
+                + " finish%n", tasks.size(), reused == 0 ? "" : " (" + reused + " finished before: reused)", partsDir);
+        out.flush();
         int tile = cfg.tile();
         Task task = cfg.task();
         int scale = cfg.scale();
         int cropSize = cfg.cropSize();
         long maxPixels = cfg.maxPixels();
+        String dir = fs.makeQualified(partsDir).toString();
         long start = System.nanoTime();
+        List<Outcome> outcomes = new ArrayList<>();
         try (Progress progress = Progress.every(10_000, "eval-progress", () -> {
             long n = done.value();
             double el = (System.nanoTime() - start) / 1e9;
@@ -253,19 +327,75 @@ public final class EvalJob {
             out.flush();
         })) {
             Devices.Recorder devices = Devices.Recorder.register(jsc);
-            List<Outcome> outcomes = jsc.parallelize(items, parts).mapPartitions(it -> {
-                devices.bind();  // before any network is loaded
-                ImageEvaluator ev = new ImageEvaluator(HadoopConfs.fromMap(confMap.value()), tile, task, scale, cropSize,
-                        maxPixels);
-                List<Outcome> res = new ArrayList<>();
-                while (it.hasNext()) {
-                    res.add(ev.evaluate(it.next()));
-                    done.add(1);
+            List<scala.Tuple2<List<Item>, String>> work = new ArrayList<>();
+            for (int i = 0; i < tasks.size(); i++) {
+                work.add(new scala.Tuple2<>(tasks.get(i), names.get(i)));
+            }
+            // one task per partition, in the order above; each publishes its results file when it finishes
+            jsc.parallelize(work, work.size()).foreach(w -> {
+                Configuration c = HadoopConfs.fromMap(confMap.value());
+                Path part = new Path(dir, w._2());
+                FileSystem pfs = part.getFileSystem(c);
+                if (!pfs.exists(part)) {
+                    devices.bind();  // before any network is loaded
+                    ImageEvaluator ev = new ImageEvaluator(c, tile, task, scale, cropSize, maxPixels);
+                    List<Outcome> res = new ArrayList<>();
+                    for (Item it : w._1()) {
+                        res.add(ev.evaluate(it));
+                        done.add(1);
+                    }
+                    writePart(pfs, part, res);
                 }
-                return res.iterator();
-            }).collect();
+            });
             devices.distinct().forEach(b -> out.println("eval: " + b.line()));
-            return outcomes;
+            for (String name : names) {
+                outcomes.addAll(readPart(fs, new Path(partsDir, name)));
+            }
+        }
+        Map<Item, Integer> order = new java.util.HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            order.put(items.get(i), i);
+        }
+        outcomes.sort(Comparator.comparingInt(o -> order.get(o.item())));  // back in plan order
+        return outcomes;
+    }
+
+    /** Where a Spark sweep's tasks leave their results until eval.json and eval.csv are written. */
+    static final String PARTS = "_parts";
+
+    /** Removes the task results once the sweep's files are written (only files of our naming, then the folder if empty). */
+    static void removeParts(String outDir, Configuration conf) throws IOException {
+        Path partsDir = new Path(outDir, PARTS);
+        FileSystem fs = partsDir.getFileSystem(conf);
+        if (!fs.exists(partsDir)) {
+            return;
+        }
+        for (FileStatus st : fs.listStatus(partsDir)) {
+            if (st.isFile() && st.getPath().getName().matches("part-[0-9a-f]{24}\\.bin")) {
+                fs.delete(st.getPath(), false);
+            }
+        }
+        if (fs.listStatus(partsDir).length == 0) {
+            fs.delete(partsDir, false);
+        }
+    }
+
+    /** A task's outcomes (Java serialisation of the records, crops included), published by rename. */
+    static void writePart(FileSystem fs, Path part, List<Outcome> res) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+            o.writeObject(new ArrayList<>(res));
+        }
+        fs.mkdirs(part.getParent());
+        org.taskscale.io.AtomicWrites.writeOnce(part, bytes.toByteArray(), fs.getConf());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Outcome> readPart(FileSystem fs, Path part) throws IOException {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(fs.open(part))) {
+            return (List<Outcome>) in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new IOException("The sweep's task results " + part + " cannot be read: " + e.getMessage(), e);
         }
     }
 }

@@ -30,7 +30,7 @@ import org.taskscale.tasks.Task;
 public final class ImageEvaluator {
     /** One unit of work: a checkpoint on an image at a scale (scaling tasks) or JPEG quality (restoration). */
     public record Item(String checkpoint, String dataset, String path, String image, Task task, int scale, int quality,
-                       boolean crop) implements Serializable {}
+                       boolean crop, long bytes) implements Serializable {}
 
     /** One evaluated image, the fields of eval.json; NaN fields are written as null. */
     public record Row(String checkpoint, String dataset, String image, String task, Integer scale, Integer quality,

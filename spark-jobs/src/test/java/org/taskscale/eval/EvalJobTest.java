@@ -1,6 +1,7 @@
 package org.taskscale.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,10 +113,23 @@ class EvalJobTest {
         save(ModelConfig.defaults("edsr").withSize(8, 1).withScale(2), edsr);
         Config c = ConfigFactory.parseString("taskscale.eval { checkpoints = [\"" + run + "\", \"" + edsr + "\"]\n"
                 + " all-checkpoints = true\n datasets { a = \"" + setA + "\", b = \"" + setB + "\" }\n scales = [2, 3]\n"
-                + " out = \"" + dir.resolve("sweep") + "\"\n tile = 64\n crops = 1 }").withFallback(TaskscaleConfig.defaults())
+                + " out = \"" + dir.resolve("sweep") + "\"\n tile = 64\n crops = 1\n partitions = 4 }").withFallback(TaskscaleConfig.defaults())
                 .resolve();
         EvalConfig cfg = EvalConfig.from(c);
         StringWriter log = new StringWriter();
+        // a sweep killed after one task: its results file is there, and the rerun takes it instead of evaluating
+        org.apache.hadoop.conf.Configuration hconf = new org.apache.hadoop.conf.Configuration();
+        List<ImageEvaluator.Item> items = EvalJob.plan(cfg, hconf, new PrintWriter(new StringWriter()));
+        List<ImageEvaluator.Item> first = EvalJob.tasks(items, 4).get(0);
+        List<ImageEvaluator.Outcome> planted = new java.util.ArrayList<>();
+        for (ImageEvaluator.Item it : first) {
+            planted.add(it.image().equals("broken.png") ? new ImageEvaluator.Outcome(it, null, null, "planted: unreadable")
+                    : new ImageEvaluator.Outcome(it, new ImageEvaluator.Row(it.checkpoint(), it.dataset(), it.image(),
+                    "sr", it.scale(), null, 77.7, 0.5, 30, 0.9, Double.NaN, Double.NaN), null, null));
+        }
+        org.apache.hadoop.fs.Path parts = new org.apache.hadoop.fs.Path(dir.resolve("sweep").toUri().toString(), EvalJob.PARTS);
+        EvalJob.writePart(parts.getFileSystem(hconf), new org.apache.hadoop.fs.Path(parts,
+                EvalJob.partName(first, EvalJob.stamps(items, hconf))), planted);
         EvalJob.Result res;
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("eval-test")
                 .set("spark.ui.enabled", "false").set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
@@ -124,19 +138,57 @@ class EvalJobTest {
         }
         // srcnn: 2 checkpoints (iter-10, model.zip) x 2 scales x 3 images; edsr x2 only: 3 images
         assertEquals(2 * 2 * 3 + 3, res.rows().size(), log.toString());
+        assertTrue(log.toString().contains("(1 finished before: reused)"), log.toString());
+        assertEquals(first.stream().filter(it -> !it.image().equals("broken.png")).count(),
+                res.rows().stream().filter(r -> r.psnrY() == 77.7).count(), "the planted task's rows, and only those");
+        assertFalse(Files.exists(dir.resolve("sweep").resolve(EvalJob.PARTS)), "task results removed once written");
         assertEquals(2 * 2 * 1 + 1, res.skipped().size(), "the broken file once per evaluation: " + res.skipped());
         assertTrue(res.skipped().get(0).contains("broken.png"), res.skipped().toString());
         assertTrue(log.toString().contains("not evaluated at x3"), log.toString());
         assertEquals(2 * 2 * 2 + 2, res.summary().size(), "checkpoint x dataset x scale groups");
         assertTrue(res.rows().stream().noneMatch(r -> r.checkpoint().contains("iter-0000000020")), "incomplete skipped");
         for (ImageEvaluator.Row r : res.rows()) {
-            assertTrue(r.psnrY() > 5 && r.baselinePsnrY() > 20, r.toString());
+            assertTrue((r.psnrY() > 5 && r.baselinePsnrY() > 20) || r.psnrY() == 77.7, r.toString());
         }
         String html = Files.readString(dir.resolve("sweep/report.html"));
         assertTrue(html.contains("srcnn-x2</h3>") && html.contains("<polyline"), "training curves from metrics.csv");
         // crops of the first image of each dataset and setting: model.zip (2 scales x 2 datasets) and edsr.zip (1 x 2);
         // broken.png comes first in set b: its crops are lost with it; SR crops: HR, baseline, ours
         assertEquals(3 * 3, html.split("data:image/png;base64,", -1).length - 1);
+    }
+
+    @Test
+    void sweepTasksHoldOneCheckpointEachLargestFirstAndCoverEveryItemOnce() {
+        List<ImageEvaluator.Item> items = new java.util.ArrayList<>();
+        java.util.Random r = new java.util.Random(5);
+        for (int c = 0; c < 10; c++) {
+            for (int i = 0; i < 50; i++) {
+                items.add(new ImageEvaluator.Item("ckpt-" + c + ".zip", "d", "/p/" + i + ".png", i + ".png",
+                        org.taskscale.tasks.Tasks.parse("sr", "t"), 2, 10, false, 1000 + r.nextInt(1_000_000)));
+            }
+        }
+        List<List<ImageEvaluator.Item>> tasks = EvalJob.tasks(items, 8);
+        assertEquals(10, tasks.size(), "at least 8 tasks, one checkpoint each: one per checkpoint here");
+        List<List<ImageEvaluator.Item>> finer = EvalJob.tasks(items, 40);
+        assertEquals(40, finer.size());
+        for (List<List<ImageEvaluator.Item>> ts : List.of(tasks, finer)) {
+            java.util.Set<ImageEvaluator.Item> seen = new java.util.HashSet<>();
+            long previous = Long.MAX_VALUE;
+            for (List<ImageEvaluator.Item> t : ts) {
+                assertEquals(1, t.stream().map(ImageEvaluator.Item::checkpoint).distinct().count());
+                long bytes = t.stream().mapToLong(ImageEvaluator.Item::bytes).sum();
+                assertTrue(bytes <= previous, "tasks in decreasing bytes");
+                previous = bytes;
+                t.forEach(it -> assertTrue(seen.add(it), "an item twice: " + it));
+            }
+            assertEquals(items.size(), seen.size());
+        }
+        // dealt round-robin from largest: a checkpoint's 4 tasks differ in bytes by at most one image's size
+        long spread = finer.stream().filter(t -> t.get(0).checkpoint().equals("ckpt-3.zip"))
+                .mapToLong(t -> t.stream().mapToLong(ImageEvaluator.Item::bytes).sum()).max().orElseThrow()
+                - finer.stream().filter(t -> t.get(0).checkpoint().equals("ckpt-3.zip"))
+                .mapToLong(t -> t.stream().mapToLong(ImageEvaluator.Item::bytes).sum()).min().orElseThrow();
+        assertTrue(spread <= 1_001_000, "spread " + spread);
     }
 
     @Test
