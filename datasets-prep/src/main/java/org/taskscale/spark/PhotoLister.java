@@ -82,13 +82,8 @@ public final class PhotoLister {
         java.util.Map<String, Photo> photos = new java.util.HashMap<>();
         long[] ignored = {0};
         for (String in : inputs) {
-            Path p = new Path(in);
-            FileSystem fs = p.getFileSystem(conf);
-            FileStatus[] matches = fs.globStatus(p);
-            if (matches == null || matches.length == 0) {
-                throw new ConfigException(key + ": nothing matches '" + in + "'.");
-            }
-            for (FileStatus st : matches) {
+            FileSystem fs = new Path(in).getFileSystem(conf);
+            for (FileStatus st : matches(in, fs, key)) {
                 if (st.isDirectory()) {
                     String root = fs.makeQualified(st.getPath()).toString();
                     RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
@@ -150,13 +145,8 @@ public final class PhotoLister {
         List<Entry> dirs = new ArrayList<>();
         for (int k = 0; k < inputs.size(); k++) {
             String in = inputs.get(k);
-            Path p = new Path(in);
-            FileSystem fs = p.getFileSystem(conf);
-            FileStatus[] matches = fs.globStatus(p);
-            if (matches == null || matches.length == 0) {
-                throw new ConfigException(key + ": nothing matches '" + in + "'.");
-            }
-            for (FileStatus st : matches) {
+            FileSystem fs = new Path(in).getFileSystem(conf);
+            for (FileStatus st : matches(in, fs, key)) {
                 String q = fs.makeQualified(st.getPath()).toString();
                 if (st.isDirectory()) {
                     dirs.add(new Entry(k, q, q, st.getLen(), true));
@@ -259,6 +249,15 @@ public final class PhotoLister {
         };
     }
 
+    /** What input {@code in} (a path or glob) matches; none is an error naming {@code key}. */
+    private static FileStatus[] matches(String in, FileSystem fs, String key) throws IOException {
+        FileStatus[] matches = fs.globStatus(new Path(in));
+        if (matches == null || matches.length == 0) {
+            throw new ConfigException(key + ": nothing matches '" + in + "'.");
+        }
+        return matches;
+    }
+
     private static boolean hidden(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         return name.startsWith(".") || name.startsWith("_");
@@ -275,17 +274,10 @@ public final class PhotoLister {
 
     private static void add(FileStatus st, String key, FileSystem fs, java.util.Map<String, Photo> photos,
                             List<String> extensions, long[] ignored) {
-        Path p = st.getPath();
-        String name = p.getName();
-        if (name.startsWith(".") || name.startsWith("_")) {
-            return;
-        }
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        if (extensions.contains(ext)) {
-            String q = fs.makeQualified(p).toString();
+        String q = fs.makeQualified(st.getPath()).toString();
+        if (isPhoto(q, extensions)) {
             photos.putIfAbsent(q, new Photo(q, key, st.getLen()));
-        } else {
+        } else if (!hidden(q)) {
             ignored[0]++;
         }
     }
