@@ -45,6 +45,11 @@ final class BenchScaleCommand extends BenchTool {
             + " Default: ${DEFAULT-VALUE}.")
     String master;
 
+    @Option(names = "--local-cluster", description = "Submit each prep to deploy/local-cluster (started beforehand)"
+            + " instead: the driver is the submitting JVM, with --heap, and the executors are the workers' own JVMs,"
+            + " so that the driver's memory is measured apart from the executors'.")
+    boolean localCluster;
+
     @Option(names = "--config", description = "The prep configuration (default: conf/experiments/small-rescale-x2.conf).")
     Path config;
 
@@ -128,14 +133,19 @@ final class BenchScaleCommand extends BenchTool {
 
     private Run run(Path home, int n, List<String> args, Path logFile, PrintWriter log) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(home.resolve("bin/taskscale").toString());
+        if (localCluster) {
+            cmd.addAll(List.of(home.resolve("deploy/local-cluster").toString(), "submit", "--"));
+        } else {
+            cmd.add(home.resolve("bin/taskscale").toString());
+        }
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("TASKSCALE_HEAP", heap);
+        pb.environment().put("SPARK_DRIVER_MEMORY", heap);
         pb.environment().put("SPARK_MASTER", master);
         pb.environment().put("TASKSCALE_NO_BUILD", "1");
-        log.printf(Locale.ROOT, "scale: %d photos: %s (heap %s, %s); log %s%n", n, String.join(" ", args), heap, master,
-                logFile);
+        log.printf(Locale.ROOT, "scale: %d photos: %s (heap %s, %s); log %s%n", n, String.join(" ", args), heap,
+                localCluster ? "deploy/local-cluster" : master, logFile);
         log.flush();
         long start = System.nanoTime();
         List<Point> points = new ArrayList<>();

@@ -155,6 +155,7 @@ public final class EvalJob {
     /** Runs the sweep; with {@code jsc} null, in this process. */
     public static Result run(EvalConfig cfg, JavaSparkContext jsc, Configuration conf, String title, PrintWriter out)
             throws IOException {
+        PeakMemory.track();
         List<Item> items = plan(cfg, conf, out);
         List<OutputGuard.Input> read = new ArrayList<>();
         cfg.datasets().forEach((name, paths) -> read.addAll(OutputGuard.inputs(EvalConfig.PATH + ".datasets." + name, paths)));

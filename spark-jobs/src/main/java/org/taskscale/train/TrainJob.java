@@ -60,6 +60,7 @@ public final class TrainJob {
 
     /** Runs training (or only validation) as {@code opts} says; returns the final state. */
     public static TrainState run(Config config, JavaSparkContext sc, Options opts, PrintWriter out) throws IOException {
+        org.taskscale.spark.PeakMemory.track();
         Plan plan = plan(config, sc != null ? sc.hadoopConfiguration() : new Configuration(), opts, out);
         Start start = start(plan, config, opts, out);
         if (opts.validOnly()) {
@@ -84,6 +85,7 @@ public final class TrainJob {
             }
             out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; best validation PSNR-Y %.2f dB; model %s%n",
                     state.epoch(), state.iteration(), state.bestPsnr(), new Path(run.root(), "model.zip"));
+            out.printf(Locale.ROOT, "train: peak memory of this process: %s%n", org.taskscale.spark.PeakMemory.describe());
             out.flush();
             return state;
         }
