@@ -117,27 +117,34 @@ public final class PrepJob {
                     patchesMade.add(o.patches().size());
                     executors.record();
                     return new Tuple2<>(ordinal, o);
-                }).persist(StorageLevel.MEMORY_AND_DISK());
+                })
+                // on the executors' disks, not their heaps: the patches of a large collection outgrow any heap, and
+                // they are read twice (the summary, then the batch files)
+                .persist(StorageLevel.DISK_ONLY());
 
         DecodeProgress progress = new DecodeProgress(out, n, photosDone, patchesMade);
-        long[] stats;
+        List<PartSummary> summaries;
         try (Progress ignored = Progress.every(5000, "prep-progress", progress::report)) {
-            stats = outcomes.map(t -> Tally.of(t._2())).reduce(Tally::plus);
+            summaries = outcomes.mapPartitions(PrepJob::summarize).collect();
         }
         progress.report();
-        List<Summary> rejects = new ArrayList<>(outcomes.filter(t -> t._2().rejected())
-                .map(t -> new Summary(t._2().path(), t._2().valid(), 0, t._2().reason(), t._2().detail())).collect());
-
+        long[] stats = new long[3];
+        List<Summary> rejects = new ArrayList<>();
+        List<String> validPhotos = new ArrayList<>();
         // each accepted photo's first patch number within its split, in key order: 8 bytes per photo on the driver
         long[] first = new long[Math.toIntExact(n)];
         long[] next = new long[2];
         int[] coded = new int[Math.toIntExact(n)];  // patches * 2 + (1 if validation), 0 for none
-        for (long[] pairs : outcomes.filter(t -> !t._2().rejected() && !t._2().patches().isEmpty())
-                .mapPartitions(PrepJob::ordinalsAndCodes).collect()) {
-            for (int k = 0; k < pairs.length; k += 2) {
-                coded[(int) pairs[k]] = (int) pairs[k + 1];
+        for (PartSummary ps : summaries) {
+            stats = Tally.plus(stats, ps.tally());
+            rejects.addAll(ps.rejects());
+            validPhotos.addAll(ps.validPhotos());
+            for (int k = 0; k < ps.codes().length; k += 2) {
+                coded[(int) ps.codes()[k]] = (int) ps.codes()[k + 1];
             }
         }
+        summaries = null;
+        validPhotos.sort(null);
         for (int i = 0; i < coded.length; i++) {
             if (coded[i] != 0) {
                 first[i] = next[coded[i] & 1];
@@ -155,20 +162,16 @@ public final class PrepJob {
         ExactSums channelSums = new ExactSums(cfg.inputChannels());
         jsc.sc().register(channelSums, "input channel sums");
         LongAccumulator values = jsc.sc().longAccumulator("input values per channel");
+        long[] files = writeSplits(jsc, outcomes, starts, next, outDir, cfg, confMap, channelSums, values, out);
         long patches = 0;
         for (boolean valid : new boolean[] {false, true}) {
             String split = valid ? "valid" : "train";
-            long total = next[valid ? 1 : 0];
-            long files = writeSplit(jsc, outcomes, starts, total, valid, new Path(outDir, split), cfg, confMap,
-                    channelSums, values, out);
             counts.put(split + "-photos", stats[valid ? Tally.VALID_PHOTOS : Tally.TRAIN_PHOTOS]);
-            counts.put(split + "-patches", total);
-            counts.put(split + "-files", files);
-            patches += total;
+            counts.put(split + "-patches", next[valid ? 1 : 0]);
+            counts.put(split + "-files", files[valid ? 1 : 0]);
+            patches += next[valid ? 1 : 0];
         }
         counts.put("patches", patches);
-        List<String> validPhotos = outcomes.filter(t -> t._2().valid() && !t._2().rejected()).map(t -> t._2().path())
-                .collect().stream().sorted().toList();
         String keysDigest = keysDigest(listed.photos());
         outcomes.unpersist();
         starts.destroy();
@@ -277,19 +280,40 @@ public final class PrepJob {
         }
     }
 
-    /** One partition's accepted photos as {@code [ordinal, patches * 2 + (1 if validation), ...]}, one array. */
-    private static java.util.Iterator<long[]> ordinalsAndCodes(java.util.Iterator<Tuple2<Long, PhotoPatcher.Outcome>> it) {
-        java.util.ArrayList<Long> pairs = new java.util.ArrayList<>();
+    /**
+     * What the driver needs of one partition of decoded photos, in one pass: the counts, the rejects, the validation
+     * photos' paths, and {@code codes} = {@code [ordinal, patches * 2 + (1 if validation), ...]} of the photos with
+     * patches.
+     */
+    record PartSummary(long[] tally, List<Summary> rejects, List<String> validPhotos, long[] codes)
+            implements Serializable {}
+
+    private static java.util.Iterator<PartSummary> summarize(java.util.Iterator<Tuple2<Long, PhotoPatcher.Outcome>> it) {
+        long[] tally = new long[3];
+        List<Summary> rejects = new ArrayList<>();
+        List<String> valid = new ArrayList<>();
+        long[] codes = new long[64];
+        int k = 0;
         while (it.hasNext()) {
             Tuple2<Long, PhotoPatcher.Outcome> t = it.next();
-            pairs.add(t._1());
-            pairs.add(t._2().patches().size() * 2L + (t._2().valid() ? 1 : 0));
+            PhotoPatcher.Outcome o = t._2();
+            tally = Tally.plus(tally, Tally.of(o));
+            if (o.rejected()) {
+                rejects.add(new Summary(o.path(), o.valid(), 0, o.reason(), o.detail()));
+                continue;
+            }
+            if (o.valid()) {
+                valid.add(o.path());
+            }
+            if (!o.patches().isEmpty()) {
+                if (k + 2 > codes.length) {
+                    codes = java.util.Arrays.copyOf(codes, codes.length * 2);
+                }
+                codes[k++] = t._1();
+                codes[k++] = o.patches().size() * 2L + (o.valid() ? 1 : 0);
+            }
         }
-        long[] a = new long[pairs.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = pairs.get(i);
-        }
-        return List.of(a).iterator();
+        return List.of(new PartSummary(tally, rejects, valid, java.util.Arrays.copyOf(codes, k))).iterator();
     }
 
     /** The fingerprint of the sorted photo keys: SHA-256 of each key and a newline, streamed through the driver. */
@@ -328,10 +352,13 @@ public final class PrepJob {
         return s;
     }
 
-    /** Partitions for {@code items} photos or batches: as configured, or 4 per slot but at most one per item. */
+    /**
+     * Partitions for {@code items} photos or batches: as configured, or 4 per slot and more for large collections
+     * (tasks of at most about 100 items, so that progress and the last tasks stay short), at most one per item.
+     */
     private static int partitions(PrepConfig cfg, JavaSparkContext jsc, long items) {
         return cfg.partitions() > 0 ? cfg.partitions()
-                : (int) Math.max(1, Math.min(items, 4L * jsc.defaultParallelism()));
+                : (int) Math.max(1, Math.min(items, Math.max(4L * jsc.defaultParallelism(), (items + 99) / 100)));
     }
 
     /**
@@ -409,51 +436,65 @@ public final class PrepJob {
     }
 
     /**
-     * Writes one split's batch files; returns how many. The split's patches are numbered in photo-key order
-     * ({@code starts} holds each photo's first number, by ordinal), shuffled by a seeded {@link Permutation} of those
-     * numbers, and minibatch b holds positions [bB, (b+1)B): one shuffle of the patch data, and the same files for
-     * any partitioning.
+     * Writes both splits' batch files in one pass over the decoded photos; returns how many of each (train, valid).
+     * A split's patches are numbered in photo-key order ({@code starts} holds each photo's first number, by ordinal;
+     * {@code totals} each split's count), shuffled by a seeded {@link Permutation} of those numbers, and minibatch b
+     * holds positions [bB, (b+1)B): one shuffle of the patch data, and the same files for any partitioning.
      */
-    private static long writeSplit(JavaSparkContext jsc, JavaRDD<Tuple2<Long, PhotoPatcher.Outcome>> outcomes,
-                                   Broadcast<long[]> starts, long n, boolean valid, Path dir, PrepConfig cfg,
-                                   Broadcast<Map<String, String>> confMap, ExactSums channelSums, LongAccumulator values,
-                                   PrintWriter out) throws IOException {
-        FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
-        fs.mkdirs(dir);
-        if (n == 0) {
-            out.printf(Locale.ROOT, "prep: %s: no patches%n", valid ? "valid" : "train");
-            out.flush();
-            return 0;
-        }
-        Permutation perm = new Permutation(n, Hashing.combine(cfg.seed(), valid ? 2 : 1));
+    private static long[] writeSplits(JavaSparkContext jsc, JavaRDD<Tuple2<Long, PhotoPatcher.Outcome>> outcomes,
+                                      Broadcast<long[]> starts, long[] totals, Path outDir, PrepConfig cfg,
+                                      Broadcast<Map<String, String>> confMap, ExactSums channelSums,
+                                      LongAccumulator values, PrintWriter out) throws IOException {
+        FileSystem fs = outDir.getFileSystem(jsc.hadoopConfiguration());
+        String[] dirs = new String[2];
+        Permutation[] perms = new Permutation[2];
         long b = cfg.minibatch();
-        String dirName = dir.toString();
-        LongAccumulator written = jsc.sc().longAccumulator("files written");
-        outcomes.filter(t -> t._2().valid() == valid && !t._2().rejected())
-                .flatMapToPair(t -> {
-                    PhotoPatcher.Outcome o = t._2();
-                    long base = starts.value()[Math.toIntExact(t._1())];
-                    return o.patches().stream().map(p -> {
-                        long pos = perm.apply(base + p.index());
-                        return new Tuple2<>(pos / b, new Tuple2<>(pos, p));
-                    }).iterator();
-                })
-                .groupByKey(partitions(cfg, jsc, (n + b - 1) / b))
-                .foreach(batch -> {
-                    List<Tuple2<Long, PhotoPatcher.SourcePatch>> items = new ArrayList<>();
-                    batch._2().forEach(items::add);
-                    items.sort((x, y) -> Long.compare(x._1(), y._1()));
-                    BatchFile.Batch made = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
-                    int channels = cfg.inputChannels();
-                    boolean nhwc = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
-                    channelSums.add(made.channelSums(0, channels, nhwc));
-                    values.add(made.entries().get(0).length() / channels);
-                    Path file = new Path(dirName, String.format(Locale.ROOT, "batch-%06d.bin", batch._1()));
-                    AtomicWrites.writeOnce(file, BatchFile.bytes(made), HadoopConfs.fromMap(confMap.value()));
-                    written.add(1);
-                });
-        long files = written.value();
-        out.printf(Locale.ROOT, "prep: %s: %d batch files in %s%n", valid ? "valid" : "train", files, dir);
+        long batches = 0;
+        for (int split = 0; split < 2; split++) {
+            Path dir = new Path(outDir, split == 1 ? "valid" : "train");
+            fs.mkdirs(dir);
+            dirs[split] = dir.toString();
+            perms[split] = totals[split] == 0 ? null : new Permutation(totals[split], Hashing.combine(cfg.seed(), split + 1));
+            batches += (totals[split] + b - 1) / b;
+        }
+        LongAccumulator[] written = {jsc.sc().longAccumulator("train files written"),
+            jsc.sc().longAccumulator("valid files written")};
+        if (batches > 0) {
+            outcomes.filter(t -> !t._2().rejected())
+                    .flatMapToPair(t -> {
+                        PhotoPatcher.Outcome o = t._2();
+                        int split = o.valid() ? 1 : 0;
+                        long base = starts.value()[Math.toIntExact(t._1())];
+                        return o.patches().stream().map(p -> {
+                            long pos = perms[split].apply(base + p.index());
+                            return new Tuple2<>(pos / b * 2 + split, new Tuple2<>(pos, p));  // batch and split in one key
+                        }).iterator();
+                    })
+                    .groupByKey(partitions(cfg, jsc, batches))
+                    .foreach(batch -> {
+                        List<Tuple2<Long, PhotoPatcher.SourcePatch>> items = new ArrayList<>();
+                        batch._2().forEach(items::add);
+                        items.sort((x, y) -> Long.compare(x._1(), y._1()));
+                        BatchFile.Batch made = BatchWriter.batch(items.stream().map(Tuple2::_2).toList(), cfg);
+                        int channels = cfg.inputChannels();
+                        boolean nhwc = cfg.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+                        channelSums.add(made.channelSums(0, channels, nhwc));
+                        values.add(made.entries().get(0).length() / channels);
+                        int split = (int) (batch._1() & 1);
+                        Path file = new Path(dirs[split], String.format(Locale.ROOT, "batch-%06d.bin", batch._1() >> 1));
+                        AtomicWrites.writeOnce(file, BatchFile.bytes(made), HadoopConfs.fromMap(confMap.value()));
+                        written[split].add(1);
+                    });
+        }
+        long[] files = {written[0].value(), written[1].value()};
+        for (int split = 0; split < 2; split++) {
+            String name = split == 1 ? "valid" : "train";
+            if (totals[split] == 0) {
+                out.printf(Locale.ROOT, "prep: %s: no patches%n", name);
+            } else {
+                out.printf(Locale.ROOT, "prep: %s: %d batch files in %s%n", name, files[split], dirs[split]);
+            }
+        }
         out.flush();
         return files;
     }
