@@ -121,11 +121,16 @@ final class BenchScaleCommand extends BenchTool {
             log.printf(Locale.ROOT, "scale: listing of %d paths (dry run): wall %.0f s; driver %s%n", lines, r.wall(),
                     r.driver());
         }
-        log.println("scale: photos  wall s  patches/s  first tenth  last tenth  last/first  driver peak heap | executors");
+        log.println("scale: photos  wall s  patches/s  first tenth  last tenth  last/first  (tenths of the decode stage,"
+                + " first after the warm-up; - when a tenth is under " + (int) MIN_WINDOW + " s)");
         for (Run r : runs) {
             double[] t = tenths(r, warmUp);
-            log.printf(Locale.ROOT, "scale: %6d  %6.0f  %9.1f  %11.1f  %10.1f  %10.3f  %s | %s%n", r.photos(), r.wall(),
-                    r.patchesPerSecond(), t[0], t[1], t[1] / t[0], r.driver(), r.executors());
+            log.printf(Locale.ROOT, "scale: %6d  %6.0f  %9.1f  %11s  %10s  %10s%n", r.photos(), r.wall(),
+                    r.patchesPerSecond(), fmt(t[0], 1), fmt(t[1], 1), fmt(t[1] / t[0], 3));
+        }
+        log.println("scale: photos  driver peak heap | executors");
+        for (Run r : runs) {
+            log.printf(Locale.ROOT, "scale: %6d  %s | %s%n", r.photos(), r.driver(), r.executors());
         }
         log.flush();
         return runs.stream().allMatch(Run::reconciled) ? 0 : 1;
@@ -207,10 +212,19 @@ final class BenchScaleCommand extends BenchTool {
     static double[] tenths(Run r, double warmUp) {
         List<Point> pts = r.points();
         double end = pts.get(pts.size() - 1).seconds();
-        double tenth = Math.max(end / 10, 5);
+        double tenth = end / 10;
+        if (tenth < MIN_WINDOW) {  // progress moves in whole tasks: a short window measures task boundaries
+            return new double[] {Double.NaN, Double.NaN};
+        }
         double a = Math.min(warmUp, Math.max(0, end - 2 * tenth));
         return new double[] {rate(pts, a, a + tenth), rate(pts, end - tenth, end)};
     }
+
+    /**
+     * The shortest window a rate is measured over, in seconds: progress counts photos as their tasks report (tasks of
+     * about 100 photos, every few seconds per core), so shorter windows see task boundaries, not throughput.
+     */
+    static final double MIN_WINDOW = 60;
 
     /** Patches/s between the progress lines nearest to {@code from} and {@code to}. */
     private static double rate(List<Point> pts, double from, double to) {
@@ -227,6 +241,10 @@ final class BenchScaleCommand extends BenchTool {
             }
         }
         return best;
+    }
+
+    private static String fmt(double v, int decimals) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     private static void report(Run r, PrintWriter log) {
@@ -257,9 +275,15 @@ final class BenchScaleCommand extends BenchTool {
         double tMax = pts.get(pts.size() - 1).seconds();
         List<double[]> xy = new ArrayList<>();
         double yMax = 1;
-        for (int i = 1; i < pts.size(); i++) {
-            Point a = pts.get(i - 1);
+        for (int i = 1; i < pts.size(); i++) {  // over the last 30 s: whole tasks report, so shorter spans jump
             Point b = pts.get(i);
+            Point a = pts.get(0);
+            for (int j = i - 1; j >= 0; j--) {
+                a = pts.get(j);
+                if (b.seconds() - a.seconds() >= 30) {
+                    break;
+                }
+            }
             double rate = (b.patches() - a.patches()) / Math.max(b.seconds() - a.seconds(), 1e-9);
             xy.add(new double[] {b.seconds(), rate});
             yMax = Math.max(yMax, rate);
@@ -272,7 +296,7 @@ final class BenchScaleCommand extends BenchTool {
         }
         return String.format(Locale.ROOT, """
                 <svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">
-                <text x="%d" y="16">prep of %d photos: patches/s between progress lines (every 5 s), %.0f s decode stage</text>
+                <text x="%d" y="16">prep of %d photos: patches/s over the last 30 s (progress every 5 s), %.0f s decode stage</text>
                 <line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>
                 <text x="%d" y="%d">0</text><text x="%d" y="%d">%.0f s</text><text x="2" y="%d">%.0f</text>
                 <polyline fill="none" stroke="#1f6fb2" stroke-width="1.5" points="%s"/>
