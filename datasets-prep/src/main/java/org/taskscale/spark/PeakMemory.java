@@ -17,7 +17,7 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * The memory a process used at its peak, for the line every job that holds whole images ends with: the peak heap
- * (the most the heap pools held at once, garbage included, which depends on how often the collector ran), the peak
+ * (each heap pool's peak, summed: an upper bound that includes garbage and depends on how often the collector ran), the peak
  * live heap (the most that survived a collection: what the process really keeps, and the figure that shows whether
  * memory grows with the work), and the peak resident size.
  */
@@ -94,7 +94,9 @@ public final class PeakMemory {
             // not Linux: no resident-size figure
         }
         long live = livePeak();
-        return String.format(Locale.ROOT, "heap %d MiB of %d MiB%s, process resident %s", heapPeak() >> 20, max >> 20,
+        // the pools peak at different moments, so their sum bounds the heap's peak from above
+        return String.format(Locale.ROOT, "heap %d MiB of %d MiB (pools' peaks summed)%s, process resident %s",
+                heapPeak() >> 20, max >> 20,
                 live < 0 ? "" : String.format(Locale.ROOT, " (live after GC at most %d MiB)", live >> 20), rss);
     }
 }
