@@ -54,33 +54,13 @@ public final class PhotoPatcher implements Serializable {
         return Hashing.unit(Hashing.combine(Hashing.of(key), 0x76616c6964L));
     }
 
-    /** Whether the photo of {@code key} is in the validation split by its hash (see {@link #validation}). */
+    /**
+     * Whether the photo of {@code key} is in the validation split: its key's hash (independent of the seed) falls
+     * below {@code fraction}. (When that picks none of two or more photos, prep adds the one of the smallest hash,
+     * so that a small collection still validates.)
+     */
     static boolean inValidation(String key, double fraction) {
         return splitHash(key) < fraction;
-    }
-
-    /**
-     * Which photos form the validation split: those whose key hash (independent of the seed) falls below
-     * {@code fraction}; if that picks none of two or more photos while the fraction is positive, the one with the
-     * smallest hash, so that a small collection still validates.
-     */
-    public static boolean[] validation(java.util.List<String> keys, double fraction) {
-        java.util.List<String> photos = keys;
-        boolean[] v = new boolean[photos.size()];
-        int any = 0;
-        int min = -1;
-        for (int i = 0; i < v.length; i++) {
-            double h = splitHash(photos.get(i));
-            v[i] = inValidation(photos.get(i), fraction);
-            any += v[i] ? 1 : 0;
-            if (min < 0 || h < splitHash(photos.get(min))) {
-                min = i;
-            }
-        }
-        if (any == 0 && fraction > 0 && v.length >= 2) {
-            v[min] = true;
-        }
-        return v;
     }
 
     /** Decodes and cuts {@code bytes}, the content of {@code path} (key {@code path}). */

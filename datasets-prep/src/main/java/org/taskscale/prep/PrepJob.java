@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +46,7 @@ public final class PrepJob {
     private PrepJob() {}
 
     /** A rejected photo, as collected on the driver (only rejects travel there, one by one). */
-    record Summary(String path, boolean valid, int patches, String reason, String detail) implements Serializable {}
+    record Reject(String path, String reason, String detail) implements Serializable {}
 
     /** What a dry run found: the photos, the other files, the validation photos and the decode partitions. */
     public record Plan(long photos, long ignored, long validPhotos, int partitions) {}
@@ -129,7 +128,7 @@ public final class PrepJob {
         }
         progress.report();
         long[] stats = new long[3];
-        List<Summary> rejects = new ArrayList<>();
+        List<Reject> rejects = new ArrayList<>();
         List<String> validPhotos = new ArrayList<>();
         // each accepted photo's first patch number within its split, in key order: 8 bytes per photo on the driver
         long[] first = new long[Math.toIntExact(n)];
@@ -285,12 +284,12 @@ public final class PrepJob {
      * photos' paths, and {@code codes} = {@code [ordinal, patches * 2 + (1 if validation), ...]} of the photos with
      * patches.
      */
-    record PartSummary(long[] tally, List<Summary> rejects, List<String> validPhotos, long[] codes)
+    record PartSummary(long[] tally, List<Reject> rejects, List<String> validPhotos, long[] codes)
             implements Serializable {}
 
     private static java.util.Iterator<PartSummary> summarize(java.util.Iterator<Tuple2<Long, PhotoPatcher.Outcome>> it) {
         long[] tally = new long[3];
-        List<Summary> rejects = new ArrayList<>();
+        List<Reject> rejects = new ArrayList<>();
         List<String> valid = new ArrayList<>();
         long[] codes = new long[64];
         int k = 0;
@@ -299,7 +298,7 @@ public final class PrepJob {
             PhotoPatcher.Outcome o = t._2();
             tally = Tally.plus(tally, Tally.of(o));
             if (o.rejected()) {
-                rejects.add(new Summary(o.path(), o.valid(), 0, o.reason(), o.detail()));
+                rejects.add(new Reject(o.path(), o.reason(), o.detail()));
                 continue;
             }
             if (o.valid()) {
@@ -499,9 +498,9 @@ public final class PrepJob {
         return files;
     }
 
-    static String rejectsCsv(List<Summary> rejects) {
+    static String rejectsCsv(List<Reject> rejects) {
         StringBuilder sb = new StringBuilder("path,reason,detail\n");
-        rejects.stream().filter(s -> s.reason() != null).sorted((a, b) -> a.path().compareTo(b.path()))
+        rejects.stream().sorted((a, b) -> a.path().compareTo(b.path()))
                 .forEach(s -> sb.append(Csv.field(s.path())).append(',').append(s.reason()).append(',')
                         .append(Csv.field(s.detail() == null ? "" : s.detail())).append('\n'));
         return sb.toString();
