@@ -36,8 +36,7 @@ public class LocalYarn {
         conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
         conf.set(YarnConfiguration.RM_HOSTNAME, "127.0.0.1");
         conf.set("yarn.nodemanager.hostname", "127.0.0.1");
-        // FIFO: the capacity scheduler's default queue limits would keep a second application waiting behind the
-        // first's AM share on one small node
+        // FIFO needs no queue configuration; GPUs need the capacity scheduler, configured below
         conf.set(YarnConfiguration.RM_SCHEDULER,
                 "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler");
         conf.setInt(YarnConfiguration.NM_PMEM_MB, memoryMb);
