@@ -53,6 +53,8 @@ final class ScaleCorpus {
 
     private final List<Image> sources;
     private final long seed;
+    /** The longest piece side: MAX_UPSCALE times the shortest source side, so no piece is enlarged more. */
+    private final int tileLimit;
 
     ScaleCorpus(List<Image> sources, long seed) {
         if (sources.isEmpty()) {
@@ -60,6 +62,8 @@ final class ScaleCorpus {
         }
         this.sources = sources.stream().map(Image::toRgb).toList();
         this.seed = seed;
+        this.tileLimit = (int) (MAX_UPSCALE * this.sources.stream().mapToInt(s -> Math.min(s.width(), s.height())).min()
+                .orElseThrow());
     }
 
     static Plan plan(long seed, int index) {
@@ -96,8 +100,7 @@ final class ScaleCorpus {
 
     /** Splits the rectangle until no side exceeds the tile limit, then paints each piece. */
     private void fill(byte[] bgr, int stride, int x, int y, int w, int h, SplittableRandom r, int[] lut, double grain) {
-        int limit = (int) (MAX_UPSCALE * shortestSourceSide());
-        if (Math.max(w, h) > limit) {
+        if (Math.max(w, h) > tileLimit) {
             double cut = 0.3 + 0.4 * r.nextDouble();
             if (w >= h) {
                 int a = Math.max(1, (int) (w * cut));
@@ -111,10 +114,6 @@ final class ScaleCorpus {
             return;
         }
         paint(bgr, stride, x, y, w, h, r, lut, grain);
-    }
-
-    private int shortestSourceSide() {
-        return sources.stream().mapToInt(s -> Math.min(s.width(), s.height())).min().orElseThrow();
     }
 
     private void paint(byte[] bgr, int stride, int x0, int y0, int w, int h, SplittableRandom r, int[] lut, double grain) {
