@@ -239,10 +239,17 @@ public final class EvalJob {
     }
 
     /**
+     * The most images one sweep task evaluates. Spark reports a task's accumulator updates (the progress line's count)
+     * only when the task ends, so 500-image tasks left the progress at 0 for most of a sweep; smaller tasks also
+     * leave less work on one core at the end. A task loads its checkpoint once, which at 50 images is a small share.
+     */
+    static final int MAX_TASK_IMAGES = 50;
+
+    /**
      * The sweep's tasks: each holds images of one checkpoint (so a task loads its model once), a checkpoint's images
-     * are dealt out largest first over as many tasks as give at least {@code target} tasks in all, and the tasks are
-     * ordered by their bytes, largest first: Spark starts them in that order, so the last to finish are small and
-     * every core stays busy to the end.
+     * are dealt out largest first over as many tasks as give at least {@code target} tasks in all and at most
+     * {@link #MAX_TASK_IMAGES} images a task, and the tasks are ordered by their bytes, largest first: Spark starts
+     * them in that order, so the last to finish are small and every core stays busy to the end.
      */
     static List<List<Item>> tasks(List<Item> items, int target) {
         Map<String, List<Item>> byCheckpoint = new LinkedHashMap<>();
@@ -254,7 +261,7 @@ public final class EvalJob {
         for (List<Item> group : byCheckpoint.values()) {
             List<Item> sorted = new ArrayList<>(group);
             sorted.sort(Comparator.comparingLong((Item it) -> -it.bytes()));
-            int k = Math.min(per, sorted.size());
+            int k = Math.min(Math.max(per, (sorted.size() + MAX_TASK_IMAGES - 1) / MAX_TASK_IMAGES), sorted.size());
             List<List<Item>> dealt = new ArrayList<>();
             for (int t = 0; t < k; t++) {
                 dealt.add(new ArrayList<>());

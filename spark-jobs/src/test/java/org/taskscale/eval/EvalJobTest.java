@@ -189,6 +189,18 @@ class EvalJobTest {
                 - finer.stream().filter(t -> t.get(0).checkpoint().equals("ckpt-3.zip"))
                 .mapToLong(t -> t.stream().mapToLong(ImageEvaluator.Item::bytes).sum()).min().orElseThrow();
         assertTrue(spread <= 1_001_000, "spread " + spread);
+        // 10 checkpoints x 500 images: however few tasks are asked for, none holds more than 50 images
+        List<ImageEvaluator.Item> large = new java.util.ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            for (int i = 0; i < 500; i++) {
+                large.add(new ImageEvaluator.Item("ckpt-" + c + ".zip", "d", "/p/" + i + ".png", i + ".png",
+                        org.taskscale.tasks.Tasks.parse("sr", "t"), 2, 10, false, 1000 + r.nextInt(1_000_000)));
+            }
+        }
+        List<List<ImageEvaluator.Item>> capped = EvalJob.tasks(large, 8);
+        assertEquals(10 * 10, capped.size());
+        assertTrue(capped.stream().allMatch(t -> t.size() == EvalJob.MAX_TASK_IMAGES), "50 images a task");
+        assertEquals(large.size(), capped.stream().mapToInt(List::size).sum());
     }
 
     @Test
