@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.config.UserException;
 import org.taskscale.spark.SparkContexts;
+import org.taskscale.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,22 +39,44 @@ final class BenchFaultsCommand extends BenchTool {
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the kill moments. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--data", description = "A prep output of the rescale task to train on (any Hadoop filesystem);"
+            + " default: the bundled photos, prepared into 14 batch files an epoch.")
+    String data;
+
+    @Option(names = "--checkpoint-iterations", defaultValue = "2", description = "How often both runs checkpoint."
+            + " Default: ${DEFAULT-VALUE}.")
+    int checkpointIterations;
+
+    @Option(names = "--mode", defaultValue = "single", description = "Where both runs train: single (this process)"
+            + " or spark (parameter averaging on local[2], two workers). Default: ${DEFAULT-VALUE}.")
+    String mode;
+
     @Override
     int measure(PrintWriter out) throws Exception {
-        if (kills < 1 || writeDelay < 0 || epochs < 1) {
-            throw new UserException("--kills and --epochs must be at least 1 and --write-delay at least 0, not " + kills
-                    + ", " + epochs + " and " + writeDelay + ".");
+        if (kills < 1 || writeDelay < 0 || epochs < 1 || checkpointIterations < 1) {
+            throw new UserException("--kills, --epochs and --checkpoint-iterations must be at least 1 and --write-delay"
+                    + " at least 0, not " + kills + ", " + epochs + ", " + checkpointIterations + " and " + writeDelay + ".");
+        }
+        TrainConfig.Mode m;
+        try {
+            m = TrainConfig.Mode.parse(mode);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new UserException("--mode " + mode + " is not a training mode; use single or spark.");
         }
         Path tmp = Files.createTempDirectory("taskscale-bench-faults");
         Path home = Path.of(System.getProperty("taskscale.home", "."));
         try {
-            try (JavaSparkContext sc = SparkContexts.create(TaskscaleConfig.load(null, Map.of()), "local[2]")) {
-                FaultDrill.prep(sc, home.resolve("datasets-prep/samples"), tmp.resolve("prep"));
+            String prep = data;
+            if (prep == null) {
+                try (JavaSparkContext sc = SparkContexts.create(TaskscaleConfig.load(null, Map.of()), "local[2]")) {
+                    FaultDrill.prep(sc, home.resolve("datasets-prep/samples"), tmp.resolve("prep"));
+                }
+                prep = tmp.resolve("prep").toUri().toString();
             }
             String root = runsRoot == null ? tmp.resolve("runs").toUri().toString()
                     : runsRoot.replaceAll("/+$", "") + "/faults-" + System.currentTimeMillis();
-            FaultDrill.Report r = FaultDrill.run(new FaultDrill.Options(tmp.resolve("prep").toUri().toString(), root, kills,
-                    seed, writeDelay, epochs), new Configuration(), out);
+            FaultDrill.Report r = FaultDrill.run(new FaultDrill.Options(prep, root, kills, seed, writeDelay, epochs,
+                    checkpointIterations, m), new Configuration(), out);
             return r.passed() ? 0 : 1;
         } finally {
             BenchPrepCommand.deleteTree(tmp);

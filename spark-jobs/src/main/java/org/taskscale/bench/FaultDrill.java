@@ -41,6 +41,9 @@ import org.taskscale.train.TrainState;
 public final class FaultDrill {
     private FaultDrill() {}
 
+    /** The longest a training child may take to finish, or to reach a kill moment (an epoch of 20,000 files fits). */
+    static final int CHILD_LIMIT_S = 3600;
+
     /**
      * @param data a prep output (rescale task) to train on
      * @param runsRoot where the two run directories go (any Hadoop filesystem)
@@ -48,8 +51,17 @@ public final class FaultDrill {
      * @param seed seeds the kill moments
      * @param writeDelayMs the pause inside every write of the training runs
      * @param epochs the training budget of both runs
+     * @param checkpointIterations how often both runs checkpoint
+     * @param mode where both runs train: this process alone, or Spark parameter averaging (local[2], two workers)
      */
-    public record Options(String data, String runsRoot, int kills, long seed, int writeDelayMs, int epochs) {}
+    public record Options(String data, String runsRoot, int kills, long seed, int writeDelayMs, int epochs,
+                          int checkpointIterations, org.taskscale.train.TrainConfig.Mode mode) {
+        /** The drill on the bundled photos' small prep output: single mode, a checkpoint every two iterations. */
+        public static Options small(String data, String runsRoot, int kills, long seed, int writeDelayMs, int epochs) {
+            return new Options(data, runsRoot, kills, seed, writeDelayMs, epochs, 2,
+                    org.taskscale.train.TrainConfig.Mode.SINGLE);
+        }
+    }
 
     /** What the drill saw. {@code problems} lists every failed check in words; empty when all passed. */
     public record Report(int kills, int killsInsideWrites, int resumes, int corruptFiles, int mismatches,
@@ -88,7 +100,7 @@ public final class FaultDrill {
                     o.epochs(), o.writeDelayMs());
             out.flush();
             Child r = Child.start(refConf, o.writeDelayMs(), markers);
-            int rc = r.finish(600);
+            int rc = r.finish(CHILD_LIMIT_S);
             if (rc != 0) {
                 throw new IOException("The reference training run failed (exit " + rc + "):\n" + r.tail());
             }
@@ -106,11 +118,11 @@ public final class FaultDrill {
             for (Moment m : moments) {
                 Child c = Child.start(drillConf, o.writeDelayMs(), markers);
                 starts++;
-                double trigger = c.awaitEvent(m.event(), 300);
+                double trigger = c.awaitEvent(m.event(), CHILD_LIMIT_S);
                 if (Double.isNaN(trigger) || c.ended(Math.max(0, trigger + m.delta() - c.seconds()))) {
                     if (!c.ended(0)) {
                         c.kill();
-                        problems.add("attempt " + starts + " never reached " + m.describe() + " in 300 s:\n" + c.tail());
+                        problems.add("attempt " + starts + " never reached " + m.describe() + " in " + CHILD_LIMIT_S + " s:\n" + c.tail());
                     } else {
                         problems.add("attempt " + starts + " ended (exit " + c.exitCode() + ") before its kill at "
                                 + m.describe() + ":\n" + c.tail());
@@ -137,7 +149,7 @@ public final class FaultDrill {
             }
             Child last = Child.start(drillConf, o.writeDelayMs(), markers);
             starts++;
-            int lastCode = last.finish(600);
+            int lastCode = last.finish(CHILD_LIMIT_S);
             resumes += last.resumed() ? 1 : 0;
             checkResume(last, starts, problems);
             if (lastCode != 0) {
@@ -358,10 +370,11 @@ public final class FaultDrill {
                 "  experiment = " + experiment,
                 "  runs-root = \"" + o.runsRoot() + "\"",
                 "  data = \"" + o.data() + "\"",
-                "  mode = single",
+                "  mode = " + o.mode().name().toLowerCase(Locale.ROOT),
+                "  workers = 2",
                 "  epochs = " + o.epochs(),
                 "  learning-rate = 1e-3",
-                "  checkpoint-iterations = 2",
+                "  checkpoint-iterations = " + o.checkpointIterations(),
                 "  checkpoint-minutes = 0",
                 "  keep = 2",
                 "  seed = 7",
@@ -464,7 +477,7 @@ public final class FaultDrill {
                     cmd.add(a);
                 }
             }
-            cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "org.taskscale.cli.Main", "train",
+            cmd.addAll(List.of("-Xmx1g", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"), "org.taskscale.cli.Main", "train",
                     conf.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put(AtomicWrites.WRITE_DELAY_ENV, Integer.toString(writeDelayMs));

@@ -248,8 +248,11 @@ public final class TrainJob {
                     if (t.validMinutes() > 0 && now - lastValid > t.validMinutes() * 60e9 && !plan.valid().isEmpty()) {
                         state = validate(state);
                     }
-                    if ((t.checkpointIterations() > 0 && state.iteration() - lastCheckpointIteration >= t.checkpointIterations())
-                            || (t.checkpointMinutes() > 0 && now - lastCheckpoint > t.checkpointMinutes() * 60e9)) {
+                    // a periodic checkpoint that falls on the epoch's end waits for the epoch-end one just after
+                    boolean epochGoesOn = state.fileInEpoch() < order.size() && !budgetDone(t, state, start);
+                    if (epochGoesOn && ((t.checkpointIterations() > 0
+                            && state.iteration() - lastCheckpointIteration >= t.checkpointIterations())
+                            || (t.checkpointMinutes() > 0 && now - lastCheckpoint > t.checkpointMinutes() * 60e9))) {
                         checkpoint(state);
                     }
                 }

@@ -45,7 +45,7 @@ class FaultDrillTest {
 
     private static void drill(String runsRoot, Configuration conf) throws Exception {
         StringWriter log = new StringWriter();
-        FaultDrill.Report r = FaultDrill.run(new FaultDrill.Options(dir.resolve("prep").toUri().toString(), runsRoot, 20,
+        FaultDrill.Report r = FaultDrill.run(FaultDrill.Options.small(dir.resolve("prep").toUri().toString(), runsRoot, 20,
                 11, 150, 4), conf, new PrintWriter(log));
         System.out.print(log);
         assertTrue(r.passed(), log.toString());
