@@ -89,7 +89,7 @@ final class BenchSparkCommand extends BenchTool {
             try {
                 SparkAveragingTrainer tr = new SparkAveragingTrainer(sc, ModelRegistry.build(m, new Adam(1e-4)), t, 16,
                         tmp.resolve("export").toUri().toString());
-                spark = rate(tr, files, samples, tr.roundFiles(averaging));
+                spark = rate(tr, files, samples, tr.filesPerFit());
             } finally {
                 Nd4j.getEnvironment().setMaxThreads(threads);
             }

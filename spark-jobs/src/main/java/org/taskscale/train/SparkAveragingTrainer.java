@@ -19,11 +19,13 @@ public final class SparkAveragingTrainer implements Trainer {
     private final JavaSparkContext sc;
     private final SparkComputationGraph spark;
     private final int workers;
+    private final int averagingFrequency;
     private final Devices.Recorder devices;
 
     public SparkAveragingTrainer(JavaSparkContext sc, ComputationGraph net, TrainConfig t, int minibatch, String exportDir) {
         this.sc = sc;
         this.workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+        this.averagingFrequency = t.averagingFrequency();
         // numWorkers given explicitly: dl4j-spark M2's fitPaths on a graph otherwise asks a null wrapper for it
         ParameterAveragingTrainingMaster.Builder tm = new ParameterAveragingTrainingMaster.Builder(workers, minibatch)
                 .batchSizePerWorker(minibatch).averagingFrequency(t.averagingFrequency())
@@ -33,8 +35,9 @@ public final class SparkAveragingTrainer implements Trainer {
         this.spark = new SparkComputationGraph(sc, net, new DeviceBoundAveraging(tm, devices));
     }
 
-    /** Files per call that make whole averaging rounds. */
-    public int roundFiles(int averagingFrequency) {
+    /** Whole averaging rounds: each worker fits {@code averaging-frequency} files a round. */
+    @Override
+    public int filesPerFit() {
         return workers * averagingFrequency;
     }
 

@@ -231,7 +231,7 @@ public final class TrainJob {
 
         TrainState run(TrainState state) throws IOException {
             TrainConfig t = plan.t();
-            int chunk = trainer instanceof SparkAveragingTrainer s ? s.roundFiles(t.averagingFrequency()) : 8;
+            int chunk = trainer.filesPerFit();
             org.nd4j.linalg.dataset.MultiDataSet probe = probe(plan.train().get(0), plan.conf());
             lastCheckpointIteration = state.iteration();
             long startIteration = state.iteration();

@@ -21,6 +21,14 @@ public interface Trainer extends AutoCloseable {
     /** The loss of the last minibatch or averaging round. */
     double score();
 
+    /**
+     * Batch files per {@link #fit} call that keep the trainer's work whole (whole averaging rounds for Spark): the
+     * training loop reports progress and may checkpoint after each call.
+     */
+    default int filesPerFit() {
+        return 8;
+    }
+
     @Override
     default void close() {}
 }
