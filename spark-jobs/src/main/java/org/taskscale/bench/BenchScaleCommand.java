@@ -28,8 +28,11 @@ import picocli.CommandLine.Option;
                 + " wall time, patches/s (whole run, first and last tenth of the decode stage), driver and executor"
                 + " peak heap; with --listing, a dry run over a listing-only list file. Writes OUT/scale-N.csv and .svg.")
 final class BenchScaleCommand extends BenchTool {
-    @Option(names = "--corpus", required = true, description = "A folder made by bench corpus (its photos.txt).")
+    @Option(names = "--corpus", description = "A folder made by bench corpus (its photos.txt). Required but with --replot.")
     Path corpus;
+
+    @Option(names = "--replot", description = "Run nothing: draw each OUT/scale-N.svg again from its OUT/scale-N.csv.")
+    boolean replot;
 
     @Option(names = "--photos", split = ",", defaultValue = "1000,5000,20000",
             description = "Photo counts, comma-separated. Default: ${DEFAULT-VALUE}.")
@@ -82,6 +85,12 @@ final class BenchScaleCommand extends BenchTool {
         if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1)) {
             throw new UserException("--photos needs positive counts, not " + counts + ".");
         }
+        if (replot) {
+            return;
+        }
+        if (corpus == null) {
+            throw new UserException("bench scale needs --corpus DIR (a folder made by bench corpus), or --replot.");
+        }
         if (!Files.isRegularFile(corpus.resolve("photos.txt"))) {
             throw new UserException("--corpus " + corpus + " has no photos.txt: make one with bench corpus --photos N --out "
                     + corpus + ".");
@@ -91,6 +100,9 @@ final class BenchScaleCommand extends BenchTool {
     @Override
     int measure(PrintWriter log) throws Exception {
         Path home = Path.of(System.getProperty("taskscale.home", "."));
+        if (replot) {
+            return replot(log);
+        }
         Path conf = config != null ? config : home.resolve("conf/experiments/small-rescale-x2.conf");
         Files.createDirectories(out);
         List<String> all = Files.readAllLines(corpus.resolve("photos.txt"));
@@ -107,7 +119,7 @@ final class BenchScaleCommand extends BenchTool {
             Run r = run(home, n, args, out.resolve("prep-" + n + ".log"), log);
             runs.add(r);
             writeCsv(out.resolve("scale-" + n + ".csv"), r);
-            Files.writeString(out.resolve("scale-" + n + ".svg"), svg(r), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("scale-" + n + ".svg"), svg(n, r.points(), warmUp), StandardCharsets.UTF_8);
             report(r, log);
         }
         if (listing != null) {
@@ -134,6 +146,25 @@ final class BenchScaleCommand extends BenchTool {
         }
         log.flush();
         return runs.stream().allMatch(Run::reconciled) ? 0 : 1;
+    }
+
+    private int replot(PrintWriter log) throws IOException {
+        List<Path> csvs;
+        try (var files = Files.list(out)) {
+            csvs = files.filter(f -> f.getFileName().toString().matches("scale-\\d+\\.csv")).sorted().toList();
+        }
+        if (csvs.isEmpty()) {
+            throw new UserException("--replot: " + out + " holds no scale-N.csv; run bench scale with --out " + out
+                    + " first.");
+        }
+        for (Path csv : csvs) {
+            int n = Integer.parseInt(csv.getFileName().toString().replaceAll("\\D", ""));
+            Path svg = csv.resolveSibling("scale-" + n + ".svg");
+            Files.writeString(svg, svg(n, readCsv(csv), warmUp), StandardCharsets.UTF_8);
+            log.println("scale: plotted " + svg);
+        }
+        log.flush();
+        return 0;
     }
 
     private Run run(Path home, int n, List<String> args, Path logFile, PrintWriter log) throws IOException, InterruptedException {
@@ -254,7 +285,7 @@ final class BenchScaleCommand extends BenchTool {
         log.flush();
     }
 
-    private static void writeCsv(Path file, Run r) throws IOException {
+    static void writeCsv(Path file, Run r) throws IOException {
         StringBuilder sb = new StringBuilder("seconds,photos,patches,patches_per_second\n");
         Point prev = null;
         for (Point p : r.points()) {
@@ -266,16 +297,22 @@ final class BenchScaleCommand extends BenchTool {
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    /** Patches/s between consecutive progress lines against time, as an SVG line plot. */
-    static String svg(Run r) {
-        List<Point> pts = r.points();
-        int w = 720;
-        int h = 240;
-        int pad = 40;
-        double tMax = pts.get(pts.size() - 1).seconds();
+    /**
+     * Patches/s over time as an SVG line plot: each point is the rate over the 30 s before it (whole tasks report,
+     * so shorter spans jump), with the run's mean dashed and the first tenth (after the warm-up) and the last tenth
+     * shaded and labelled with their rates.
+     */
+    static String svg(int photos, List<Point> pts, double warmUp) {
+        int w = 760;
+        int h = 300;
+        int left = 56;
+        int right = 20;
+        int top = 40;
+        int bottom = 40;
+        double tMax = Math.max(pts.get(pts.size() - 1).seconds(), 1);
         List<double[]> xy = new ArrayList<>();
         double yMax = 1;
-        for (int i = 1; i < pts.size(); i++) {  // over the last 30 s: whole tasks report, so shorter spans jump
+        for (int i = 1; i < pts.size(); i++) {
             Point b = pts.get(i);
             Point a = pts.get(0);
             for (int j = i - 1; j >= 0; j--) {
@@ -288,20 +325,84 @@ final class BenchScaleCommand extends BenchTool {
             xy.add(new double[] {b.seconds(), rate});
             yMax = Math.max(yMax, rate);
         }
-        yMax *= 1.1;
+        double yStep = niceStep(yMax * 1.1 / 5);
+        double yTop = Math.ceil(yMax * 1.1 / yStep) * yStep;
+        boolean minutes = tMax > 180;
+        double xStep = niceStep((minutes ? tMax / 60 : tMax) / 8) * (minutes ? 60 : 1);
+        java.util.function.DoubleUnaryOperator px = t -> left + (w - left - right) * t / tMax;
+        java.util.function.DoubleUnaryOperator py = v -> h - bottom - (h - top - bottom) * v / yTop;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                + " font-family=\"sans-serif\" font-size=\"11\">%n<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n",
+                w, h, w, h));
+        double mean = pts.get(pts.size() - 1).patches() / tMax;
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-size=\"13\">prep of %,d photos: patches/s"
+                + " over the preceding 30 s; decode stage %.0f s, mean %.0f patches/s (dashed)</text>%n", left, photos,
+                tMax, mean));
+        Run run = new Run(photos, tMax, pts, "", "", "", true);
+        double tenth = tMax / 10;
+        double[] rates = tenths(run, warmUp);
+        if (!Double.isNaN(rates[0])) {
+            double a = Math.min(warmUp, Math.max(0, tMax - 2 * tenth));
+            double[][] spans = {{a, a + tenth, rates[0]}, {tMax - tenth, tMax, rates[1]}};
+            String[] names = {"first tenth", "last tenth"};
+            for (int k = 0; k < 2; k++) {
+                double x0 = px.applyAsDouble(spans[k][0]);
+                double x1 = px.applyAsDouble(spans[k][1]);
+                sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
+                        + " fill=\"#f3d9a4\" opacity=\"0.6\"/>%n<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s:"
+                        + " %.0f/s</text>%n", x0, top, x1 - x0, h - top - bottom, (x0 + x1) / 2, top - 4, names[k],
+                        spans[k][2]));
+            }
+        }
+        for (double v = 0; v <= yTop + 1e-9; v += yStep) {
+            double y = py.applyAsDouble(v);
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>%n", left, y, w - right, y, left - 4,
+                    y + 4, v));
+        }
+        for (double t = 0; t <= tMax + 1e-9; t += xStep) {
+            double x = px.applyAsDouble(t);
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, h - bottom, x, h - bottom + 4,
+                    x, h - bottom + 16, minutes ? fmt(t / 60, 0) + " min" : fmt(t, 0) + " s"));
+        }
+        sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>"
+                + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", left, h - bottom,
+                w - right, h - bottom, left, top, left, h - bottom));
+        sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\""
+                + " text-anchor=\"middle\">patches/s</text>%n", (top + h - bottom) / 2, (top + h - bottom) / 2));
+        double my = py.applyAsDouble(mean);
+        sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#888\""
+                + " stroke-dasharray=\"5,4\"/>%n", left, my, w - right, my));
         StringBuilder line = new StringBuilder();
         for (double[] p : xy) {
-            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", pad + (w - 2 * pad) * p[0] / tMax,
-                    h - pad - (h - 2 * pad) * p[1] / yMax));
+            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", px.applyAsDouble(p[0]), py.applyAsDouble(p[1])));
         }
-        return String.format(Locale.ROOT, """
-                <svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">
-                <text x="%d" y="16">prep of %d photos: patches/s over the last 30 s (progress every 5 s), %.0f s decode stage</text>
-                <line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>
-                <text x="%d" y="%d">0</text><text x="%d" y="%d">%.0f s</text><text x="2" y="%d">%.0f</text>
-                <polyline fill="none" stroke="#1f6fb2" stroke-width="1.5" points="%s"/>
-                </svg>
-                """, w, h, pad, r.photos(), tMax, pad, h - pad, w - pad, h - pad, pad, pad, pad, h - pad,
-                pad, h - pad + 14, w - pad - 20, h - pad + 14, tMax, pad + 4, yMax, line.toString().trim());
+        sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"#1f6fb2\" stroke-width=\"1.5\""
+                + " points=\"%s\"/>%n</svg>%n", line.toString().trim()));
+        return sb.toString();
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least {@code raw}: axis steps a reader can add up. */
+    static double niceStep(double raw) {
+        double p = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1e-9))));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= raw) {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+
+    /** The progress points of a CSV written by {@link #writeCsv}. */
+    static List<Point> readCsv(Path file) throws IOException {
+        List<Point> pts = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file);
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",");
+            pts.add(new Point(Double.parseDouble(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])));
+        }
+        return pts;
     }
 }

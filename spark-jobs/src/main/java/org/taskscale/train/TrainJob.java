@@ -83,8 +83,10 @@ public final class TrainJob {
             if (state.validations().isEmpty() || !run.exists("model.zip")) {
                 run.replace(new Path(run.root(), "model.zip"), run.zip(trainer.network()));
             }
-            out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; best validation PSNR-Y %.2f dB; model %s%n",
-                    state.epoch(), state.iteration(), state.bestPsnr(), new Path(run.root(), "model.zip"));
+            out.printf(Locale.ROOT, "train: done at epoch %d, iteration %d; %s; model %s%n", state.epoch(),
+                    state.iteration(), Double.isNaN(state.bestPsnr()) ? "no validation ran, so model.zip is the last state"
+                            : String.format(Locale.ROOT, "best validation PSNR-Y %.2f dB", state.bestPsnr()),
+                    new Path(run.root(), "model.zip"));
             out.printf(Locale.ROOT, "train: peak memory of this process: %s%n", org.taskscale.spark.PeakMemory.describe());
             out.flush();
             return state;
