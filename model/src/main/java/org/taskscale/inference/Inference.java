@@ -6,12 +6,14 @@ import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
+import org.taskscale.degrade.JpegCompression;
 import org.taskscale.image.Bicubic;
 import org.taskscale.image.ColorSpaces;
 import org.taskscale.image.Image;
 import org.taskscale.io.ModelFile;
 import org.taskscale.tasks.Mode;
 import org.taskscale.tasks.Networks;
+import org.taskscale.tasks.Protocol;
 import org.taskscale.tasks.Task;
 import org.taskscale.tiles.Raster8;
 import org.taskscale.tiles.Subgraph;
@@ -72,12 +74,24 @@ public final class Inference implements Networks {
      * scores them: the encoded image is rounded to 8 bits before the decoder sees it.
      */
     public List<Planes> outputs(Planes input, PrintWriter progress) {
+        return outputs(input, 0, progress);
+    }
+
+    /**
+     * {@link #outputs(Planes, PrintWriter)} with the 8-bit encoded image stored as a JPEG of {@code middleJpeg} (0:
+     * not) before the decoder sees it, as an LR image that was shared; the first output stays the encoded image itself.
+     */
+    public List<Planes> outputs(Planes input, int middleJpeg, PrintWriter progress) {
         Planes a = first.run(input, progress);
         if (second == null) {
+            if (middleJpeg > 0) {
+                throw new IllegalArgumentException("A " + info.arch() + " model has no middle image to store as a JPEG.");
+            }
             return List.of(a);
         }
         Planes q = quantized(a);
-        return List.of(q, second.run(q, progress));
+        Planes seen = middleJpeg > 0 ? Examples.units(JpegCompression.apply(Protocol.image(q), middleJpeg)) : q;
+        return List.of(q, second.run(seen, progress));
     }
 
     /** Network units rounded to the 8-bit grid, as an 8-bit file stores them. */

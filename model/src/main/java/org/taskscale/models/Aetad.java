@@ -100,6 +100,7 @@ final class Aetad extends BaseArchitecture {
         if (m.quantize()) {
             x = b.quantize("quantize", x);
         }
+        x = b.lrJpeg("lr_jpeg", x);
         String lr = x;
         for (int i = 1; i <= stages; i++) {
             x = up(b, "up" + i, x, c, blocks);

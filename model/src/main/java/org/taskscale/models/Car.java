@@ -79,7 +79,7 @@ final class Car extends BaseArchitecture {
         String lr = b.resample("resample", "in", logits, offsets, k, s, OFFSET_L1, OFFSET_TV);
         PixelLoss.Kind loss = m.lossOr(task().loss());
         b.output("lr", lr, loss, 0.0);
-        String q = m.quantize() ? b.quantize("quantize", lr) : lr;
+        String q = b.lrJpeg("lr_jpeg", m.quantize() ? b.quantize("quantize", lr) : lr);
         // the upscaler: EDSR
         int e = 2 * c;
         String head = b.conv("up_head", q, 3, e, Activation.IDENTITY);

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.util.Locale;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.taskscale.config.ConfigException;
+import org.taskscale.degrade.QualityRange;
 import org.taskscale.layers.PixelLoss;
 
 /**
@@ -19,11 +20,14 @@ import org.taskscale.layers.PixelLoss;
  * @param loss the loss, or null for the architecture's default
  * @param guidanceWeight weight of the second (guidance) loss of two-output models
  * @param quantize round the learned LR / grey image to 8 bits inside the graph
+ * @param lrJpeg while training, store a rescaler's 8-bit LR image as a JPEG of a quality from this range before the
+ *     upscaler sees it (straight-through gradient); null: not
  * @param layout tensor layout of every layer
  * @param seed weight-initialisation seed
  */
 public record ModelConfig(String name, int scale, int colors, int channels, int blocks, double resScale,
-                          PixelLoss.Kind loss, double guidanceWeight, boolean quantize, CNN2DFormat layout, long seed) {
+                          PixelLoss.Kind loss, double guidanceWeight, boolean quantize, QualityRange lrJpeg,
+                          CNN2DFormat layout, long seed) {
     public static final String PATH = "taskscale.model";
 
     public ModelConfig {
@@ -43,6 +47,10 @@ public record ModelConfig(String name, int scale, int colors, int channels, int 
         if (!(guidanceWeight >= 0) || Double.isInfinite(guidanceWeight)) {
             throw new ConfigException(PATH + ".guidance-weight must be a number >= 0, not " + guidanceWeight + ".");
         }
+        if (lrJpeg != null && (lrJpeg.min() < 1 || lrJpeg.max() > 100 || lrJpeg.min() > lrJpeg.max())) {
+            throw new ConfigException(PATH + ".lr-jpeg must be [] (off) or [min, max] with 1 <= min <= max <= 100,"
+                    + " not [" + lrJpeg.min() + ", " + lrJpeg.max() + "].");
+        }
     }
 
     /** Reads and checks {@code taskscale.model} (the architecture name is checked against the registry). */
@@ -61,43 +69,62 @@ public record ModelConfig(String name, int scale, int colors, int channels, int 
         if (!layout.equals("NHWC") && !layout.equals("NCHW")) {
             throw new ConfigException(PATH + ".layout must be NHWC or NCHW, not '" + m.getString("layout") + "'.");
         }
+        java.util.List<Integer> q = m.getIntList("lr-jpeg");
+        if (q.size() != 0 && q.size() != 2) {
+            throw new ConfigException(PATH + ".lr-jpeg must be [] (off) or [min, max] JPEG qualities, not " + q + ".");
+        }
         return new ModelConfig(name, m.getInt("scale"), m.getInt("colors"), m.getInt("channels"), m.getInt("blocks"),
                 m.getDouble("res-scale"), kind, m.getDouble("guidance-weight"), m.getBoolean("quantize"),
-                CNN2DFormat.valueOf(layout), m.getLong("seed"));
+                q.isEmpty() ? null : new QualityRange(q.get(0), q.get(1)), CNN2DFormat.valueOf(layout),
+                m.getLong("seed"));
     }
 
     /** The defaults of every field for {@code name}: scale 2, RGB, architecture defaults, NHWC. */
     public static ModelConfig defaults(String name) {
-        return new ModelConfig(name, 2, 3, 0, 0, 1.0, null, 0.5, true, CNN2DFormat.NHWC, 0);
+        return new ModelConfig(name, 2, 3, 0, 0, 1.0, null, 0.5, true, null, CNN2DFormat.NHWC, 0);
     }
 
     public ModelConfig withName(String n) {
-        return new ModelConfig(n, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize, layout, seed);
+        return new ModelConfig(n, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize, lrJpeg,
+                layout, seed);
     }
 
     public ModelConfig withScale(int s) {
-        return new ModelConfig(name, s, colors, channels, blocks, resScale, loss, guidanceWeight, quantize, layout, seed);
+        return new ModelConfig(name, s, colors, channels, blocks, resScale, loss, guidanceWeight, quantize, lrJpeg,
+                layout, seed);
     }
 
     public ModelConfig withColors(int c) {
-        return new ModelConfig(name, scale, c, channels, blocks, resScale, loss, guidanceWeight, quantize, layout, seed);
+        return new ModelConfig(name, scale, c, channels, blocks, resScale, loss, guidanceWeight, quantize, lrJpeg,
+                layout, seed);
     }
 
     /** A smaller (or larger) instance: {@code c} channels and {@code b} blocks. */
     public ModelConfig withSize(int c, int b) {
-        return new ModelConfig(name, scale, colors, c, b, resScale, loss, guidanceWeight, quantize, layout, seed);
+        return new ModelConfig(name, scale, colors, c, b, resScale, loss, guidanceWeight, quantize, lrJpeg, layout,
+                seed);
     }
 
     public ModelConfig withQuantize(boolean q) {
-        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, q, layout, seed);
+        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, q, lrJpeg,
+                layout, seed);
+    }
+
+    /** The same model trained through JPEG round trips of its LR image at qualities in {@code range} (null: not). */
+    public ModelConfig withLrJpeg(QualityRange range) {
+        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize,
+                range, layout,
+                seed);
     }
 
     public ModelConfig withLayout(CNN2DFormat f) {
-        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize, f, seed);
+        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize,
+                lrJpeg, f, seed);
     }
 
     public ModelConfig withLoss(PixelLoss.Kind k) {
-        return new ModelConfig(name, scale, colors, channels, blocks, resScale, k, guidanceWeight, quantize, layout, seed);
+        return new ModelConfig(name, scale, colors, channels, blocks, resScale, k, guidanceWeight, quantize, lrJpeg,
+                layout, seed);
     }
 
     /** {@link #channels} or {@code dflt} when it is 0. */

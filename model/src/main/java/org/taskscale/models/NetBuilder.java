@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.taskscale.layers.AdaptiveResample;
 import org.taskscale.layers.BicubicResize;
+import org.taskscale.layers.JpegRoundTrip;
+import org.taskscale.degrade.QualityRange;
 import org.taskscale.layers.Conv2D;
 import org.taskscale.layers.Luminance;
 import org.taskscale.layers.PReLU;
@@ -34,10 +36,12 @@ final class NetBuilder {
     private final CNN2DFormat f;
     private final IUpdater updater;
     private final int inputChannels;
+    private final QualityRange lrJpeg;
     private boolean firstConvDone;
 
     NetBuilder(ModelConfig m, IUpdater updater, int inputChannels) {
         this.f = m.layout();
+        this.lrJpeg = m.lrJpeg();
         this.updater = updater;
         this.inputChannels = inputChannels;
         this.g = new NeuralNetConfiguration.Builder().seed(m.seed()).dataType(DataType.FLOAT).updater(updater)
@@ -129,6 +133,15 @@ final class NetBuilder {
     /** Fixed MATLAB-bicubic resize by {@code scale}. */
     String bicubic(String name, String in, double scale) {
         g.addLayer(name, new BicubicResize.Builder(scale).dataFormat(f).build(), in);
+        return name;
+    }
+
+    /** A JPEG round trip of the 8-bit image {@code in} while training, when the model asks for one; else {@code in}. */
+    String lrJpeg(String name, String in) {
+        if (lrJpeg == null) {
+            return in;
+        }
+        g.addLayer(name, new JpegRoundTrip.Builder(lrJpeg.min(), lrJpeg.max()).dataFormat(f).build(), in);
         return name;
     }
 

@@ -6,6 +6,7 @@ import org.taskscale.data.Examples;
 import org.taskscale.data.Planes;
 import org.taskscale.degrade.BicubicDownscale;
 import org.taskscale.degrade.Degradation;
+import org.taskscale.degrade.JpegCompression;
 import org.taskscale.image.Bicubic;
 import org.taskscale.image.Image;
 import org.taskscale.layers.PixelLoss;
@@ -13,7 +14,8 @@ import org.taskscale.tiles.Raster8;
 
 /**
  * Task-aware rescaling (TAD/TAR, CAR): the HR image in; the learned LR image (trained towards the bicubic LR as
- * guidance) and the reconstruction out. Baseline: MATLAB bicubic down, rounded to 8 bits, and up again.
+ * guidance) and the reconstruction out. Baseline: MATLAB bicubic down, rounded to 8 bits (and stored as a JPEG where
+ * the evaluation asks), and up again.
  */
 final class Rescaling extends Task {
     Rescaling() {
@@ -33,6 +35,11 @@ final class Rescaling extends Task {
     @Override
     public Image baseline(Image reference, Planes input, Planes label, int scale) {
         return Bicubic.resize(BicubicDownscale.apply(reference, scale), scale);
+    }
+
+    @Override
+    public Image baselineWithLrJpeg(Image reference, int scale, int quality) {
+        return Bicubic.resize(JpegCompression.apply(BicubicDownscale.apply(reference, scale), quality), scale);
     }
 
     @Override

@@ -194,6 +194,14 @@ public abstract class Task implements Serializable {
     /** The task's baseline for {@code reference} (0..255, not yet rounded): what the model has to beat. */
     public abstract Image baseline(Image reference, Planes input, Planes label, int scale);
 
+    /**
+     * The baseline when the LR image is stored as a JPEG of {@code quality} before it is upscaled: only for tasks with
+     * an LR {@link #hasPreview preview}; callers check that first.
+     */
+    public Image baselineWithLrJpeg(Image reference, int scale, int quality) {
+        throw new UnsupportedOperationException("The " + name + " task has no LR image to compress.");
+    }
+
     /** The side of the network input for an evaluation image side of {@code side} (after the crop) at {@code scale}. */
     public int evalInput(int side, int scale) {
         return side;

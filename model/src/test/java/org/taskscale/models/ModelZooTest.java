@@ -72,7 +72,7 @@ class ModelZooTest {
             INDArray a = ModelRegistry.build(m).params();
             assertEquals(a, ModelRegistry.build(m).params(), name);
             ModelConfig other = new ModelConfig(m.name(), m.scale(), m.colors(), m.channels(), m.blocks(), m.resScale(),
-                    m.loss(), m.guidanceWeight(), m.quantize(), m.layout(), 7);
+                    m.loss(), m.guidanceWeight(), m.quantize(), m.lrJpeg(), m.layout(), 7);
             assertTrue(!a.equals(ModelRegistry.build(other).params()), name + " with another seed");
         }
     }
@@ -205,6 +205,37 @@ class ModelZooTest {
             assertEquals(want[k], got[k], name + " output " + k + " after restore");
         }
         assertEquals(g.getUpdater().getStateViewArray(), back.getUpdater().getStateViewArray());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"aetad-skip", "car"})
+    void robustRescalersTrainThroughJpegAndKeepTheirLayerThroughSerialization(String name) throws Exception {
+        Architecture a = ModelRegistry.get(name);
+        ModelConfig plain = small(name);
+        ModelConfig robust = plain.withLrJpeg(new org.taskscale.degrade.QualityRange(30, 95));
+        ComputationGraph g = ModelRegistry.build(robust);
+        assertTrue(g.getLayer("lr_jpeg") != null, name + " has the JPEG round trip");
+        ComputationGraphConfiguration conf = g.getConfiguration();
+        assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()), name + " JSON round trip");
+        // the same weights: outside training the robust graph is the plain one
+        ComputationGraph p = ModelRegistry.build(plain);
+        p.setParams(g.params());
+        INDArray x = input(a, robust, 2, 32);
+        INDArray[] want = p.output(x);
+        INDArray[] got = g.output(x);
+        for (int k = 0; k < want.length; k++) {
+            assertEquals(want[k], got[k], name + " output " + k);
+        }
+        // training sees the JPEG: the HR output of a training pass differs from the plain graph's
+        INDArray trainRobust = g.feedForward(new INDArray[] {x}, true).get("hr");
+        INDArray trainPlain = p.feedForward(new INDArray[] {x}, true).get("hr");
+        assertTrue(trainRobust.distance2(trainPlain) > 1e-4, name + ": the upscaler saw a JPEG while training");
+        g.fit(new MultiDataSet(new INDArray[] {x}, want));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(g, bytes, true);
+        ComputationGraph back = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
+        assertEquals(conf.getVertices().keySet(), back.getConfiguration().getVertices().keySet());
+        assertEquals(g.params(), back.params());
     }
 
     @Test

@@ -35,6 +35,11 @@ public final class EvalCommand extends ExperimentJobCommand {
     @Option(names = "--quality", defaultValue = "10", description = "JPEG quality of restoration models. Default: ${DEFAULT-VALUE}.")
     int quality;
 
+    @Option(names = "--lr-jpeg", split = ",", paramLabel = "Q", description = "Rescaling: store the learned and the"
+            + " bicubic LR image as a JPEG of quality Q before upscaling, as a shared image is; a list evaluates each"
+            + " (0: as it is), e.g. 0,30,50,75,90 (taskscale.eval.lr-jpeg).")
+    java.util.List<Integer> lrJpeg;
+
     @Option(names = "--out", description = "Output directory (taskscale.eval.out).")
     String out;
 
@@ -45,6 +50,7 @@ public final class EvalCommand extends ExperimentJobCommand {
     void flags() {
         options.setString("taskscale.eval.out", out);
         options.set("taskscale.eval.tile", tile);
+        options.set("taskscale.eval.lr-jpeg", lrJpeg == null ? null : lrJpeg.toString());
     }
 
     @Override

@@ -13,11 +13,12 @@ import org.taskscale.tasks.Tasks;
 /**
  * The {@code taskscale.eval} block: checkpoints x datasets x scales (or JPEG qualities) and where the results go.
  *
+ * @param lrJpeg JPEG qualities to store a rescaler's LR image at before upscaling (0: as it is); empty: as it is
  * @param task the task of zips that do not say it, or null
  * @param maxPixels the pixel limit of an image ({@code taskscale.image.max-pixels}), judged from its header
  */
 public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<String, List<String>> datasets,
-                         List<Integer> scales, List<Integer> qualities, Task task, int scale, String out, int tile,
+                         List<Integer> scales, List<Integer> qualities, List<Integer> lrJpeg, Task task, int scale, String out, int tile,
                          int crops, int cropSize, int partitions, long maxPixels) {
     public static final String PATH = "taskscale.eval";
 
@@ -29,6 +30,9 @@ public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<S
         }
         for (int q : qualities) {
             check(q >= 1 && q <= 100, "qualities", "JPEG qualities between 1 and 100", qualities);
+        }
+        for (int q : lrJpeg) {
+            check(q >= 0 && q <= 100, "lr-jpeg", "JPEG qualities between 1 and 100 (0: the LR image as it is)", lrJpeg);
         }
         check(scale >= 0, "scale", "0 (unknown) or a positive scale", scale);
         check(tile >= 0, "tile", "0 (whole images) or a tile side in pixels", tile);
@@ -77,7 +81,8 @@ public record EvalConfig(List<String> checkpoints, boolean allCheckpoints, Map<S
         String task = e.getString("task").trim();
         Task t = task.isEmpty() ? null : Tasks.parse(task, PATH + ".task");
         return new EvalConfig(List.copyOf(e.getStringList("checkpoints")), e.getBoolean("all-checkpoints"), datasets,
-                List.copyOf(e.getIntList("scales")), List.copyOf(e.getIntList("qualities")), t, e.getInt("scale"),
+                List.copyOf(e.getIntList("scales")), List.copyOf(e.getIntList("qualities")),
+                List.copyOf(e.getIntList("lr-jpeg")), t, e.getInt("scale"),
                 e.getString("out"), e.getInt("tile"), e.getInt("crops"), e.getInt("crop-size"), e.getInt("partitions"),
                 c.getLong("taskscale.image.max-pixels"));
     }

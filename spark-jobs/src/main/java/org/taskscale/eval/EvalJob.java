@@ -61,13 +61,16 @@ public final class EvalJob {
             for (String zip : zips) {
                 ModelFile.Info info = info(zip, cfg, conf);
                 boolean crops = zip.equals(zips.get(zips.size() - 1));
+                List<Integer> lrJpeg = lrJpeg(info, cfg, zip, out);
                 for (int setting : settings(info, cfg, zip, out)) {
-                    for (var d : images.entrySet()) {
-                        int n = 0;
-                        for (PhotoLister.Photo ph : d.getValue()) {
-                            items.add(new Item(zip, d.getKey(), ph.path(), ph.key(), info.task(),
-                                    info.task().scales() ? setting : 1, info.task().usesQuality() ? setting : 10,
-                                    crops && n++ < cfg.crops(), ph.bytes()));
+                    for (int lrq : lrJpeg) {
+                        for (var d : images.entrySet()) {
+                            int n = 0;
+                            for (PhotoLister.Photo ph : d.getValue()) {
+                                items.add(new Item(zip, d.getKey(), ph.path(), ph.key(), info.task(),
+                                        info.task().scales() ? setting : 1, info.task().usesQuality() ? setting : 10,
+                                        lrq, crops && lrq == lrJpeg.get(0) && n++ < cfg.crops(), ph.bytes()));
+                            }
                         }
                     }
                 }
@@ -90,6 +93,19 @@ public final class EvalJob {
             }
         }
         return info.with(cfg.task(), cfg.scale());
+    }
+
+    /** The LR JPEG qualities a model is evaluated at: the configured ones for rescalers, none (0) for the others. */
+    private static List<Integer> lrJpeg(ModelFile.Info info, EvalConfig cfg, String zip, PrintWriter out) {
+        if (cfg.lrJpeg().isEmpty() || cfg.lrJpeg().equals(List.of(0))) {
+            return List.of(0);
+        }
+        if (!info.task().hasPreview()) {
+            out.printf("eval: %s is a %s model, with no LR image to store as a JPEG: evaluated without lr-jpeg%n", zip,
+                    info.task().name());
+            return List.of(0);
+        }
+        return cfg.lrJpeg().stream().distinct().toList();
     }
 
     /** The scales (scaling tasks), JPEG qualities (restoration) or the one setting (others) a model runs at. */

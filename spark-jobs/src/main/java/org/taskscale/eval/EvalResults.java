@@ -24,31 +24,38 @@ import org.taskscale.io.AtomicWrites;
 public final class EvalResults {
     private EvalResults() {}
 
-    /** Means over the images of one checkpoint x dataset x task x scale x quality. */
-    public record Summary(String checkpoint, String dataset, String task, Integer scale, Integer quality, int images,
-                          double psnrY, double ssimY, double baselinePsnrY, double baselineSsimY, double lrPsnrY,
-                          double psnrBY) {
+    /** Means over the images of one checkpoint x dataset x task x scale x quality x LR JPEG quality. */
+    public record Summary(String checkpoint, String dataset, String task, Integer scale, Integer quality,
+                          Integer lrJpeg, int images, double psnrY, double ssimY, double baselinePsnrY,
+                          double baselineSsimY, double lrPsnrY, double psnrBY, double psnrRgb, double baselinePsnrRgb) {
         public double gain() {
             return psnrY - baselinePsnrY;
         }
+
+        /** The setting for people: {@code x2}, {@code x2 lr-q75} (LR stored as a JPEG of quality 75), {@code q10}. */
+        public String setting() {
+            String s = scale != null ? "x" + scale : quality != null ? "q" + quality : "";
+            return lrJpeg != null ? s + " lr-q" + lrJpeg : s;
+        }
     }
 
-    static final List<String> FIELDS = List.of("checkpoint", "dataset", "image", "task", "scale", "quality", "psnr_y",
-            "ssim_y", "baseline_psnr_y", "baseline_ssim_y", "lr_psnr_y", "psnr_b_y");
+    static final List<String> FIELDS = List.of("checkpoint", "dataset", "image", "task", "scale", "quality", "lr_jpeg",
+            "psnr_y", "ssim_y", "baseline_psnr_y", "baseline_ssim_y", "lr_psnr_y", "psnr_b_y", "psnr_rgb",
+            "baseline_psnr_rgb");
 
     /** The summary rows, in the order their groups first appear. */
     public static List<Summary> summarize(List<Row> rows) {
         Map<List<Object>, List<Row>> groups = new LinkedHashMap<>();
         for (Row r : rows) {
-            groups.computeIfAbsent(java.util.Arrays.asList(r.checkpoint(), r.dataset(), r.task(), r.scale(), r.quality()),
-                    k -> new ArrayList<>()).add(r);
+            groups.computeIfAbsent(java.util.Arrays.asList(r.checkpoint(), r.dataset(), r.task(), r.scale(), r.quality(),
+                    r.lrJpeg()), k -> new ArrayList<>()).add(r);
         }
         List<Summary> out = new ArrayList<>();
         for (List<Row> g : groups.values()) {
             Row f = g.get(0);
-            out.add(new Summary(f.checkpoint(), f.dataset(), f.task(), f.scale(), f.quality(), g.size(),
+            out.add(new Summary(f.checkpoint(), f.dataset(), f.task(), f.scale(), f.quality(), f.lrJpeg(), g.size(),
                     mean(g, Row::psnrY), mean(g, Row::ssimY), mean(g, Row::baselinePsnrY), mean(g, Row::baselineSsimY),
-                    mean(g, Row::lrPsnrY), mean(g, Row::psnrBY)));
+                    mean(g, Row::lrPsnrY), mean(g, Row::psnrBY), mean(g, Row::psnrRgb), mean(g, Row::baselinePsnrRgb)));
         }
         return out;
     }
@@ -138,15 +145,18 @@ public final class EvalResults {
 
     /** The summary as an aligned table. */
     public static void table(List<Summary> summary, PrintWriter out) {
-        out.printf(Locale.ROOT, "%-34s %-14s %-7s %6s %9s %9s %7s %8s %8s %8s%n", "checkpoint", "dataset", "setting",
-                "images", "PSNR-Y", "baseline", "gain", "SSIM-Y", "baseline", "LR PSNR");
+        out.printf(Locale.ROOT, "%-34s %-14s %-11s %6s %9s %9s %7s %8s %8s %8s %8s%n", "checkpoint", "dataset",
+                "setting", "images", "PSNR-Y", "baseline", "gain", "SSIM-Y", "baseline", "LR PSNR", "PSNR-RGB");
         for (Summary s : summary) {
-            String setting = s.scale() != null ? "x" + s.scale() : s.quality() != null ? "q" + s.quality() : "-";
-            out.printf(Locale.ROOT, "%-34s %-14s %-7s %6d %9.2f %9.2f %+7.2f %8.4f %8.4f %8s%n",
-                    ImageEvaluator.label(s.checkpoint()), s.dataset(), setting, s.images(), s.psnrY(), s.baselinePsnrY(),
-                    s.gain(), s.ssimY(), s.baselineSsimY(),
-                    Double.isNaN(s.lrPsnrY()) ? "-" : String.format(Locale.ROOT, "%.2f", s.lrPsnrY()));
+            out.printf(Locale.ROOT, "%-34s %-14s %-11s %6d %9.2f %9.2f %+7.2f %8.4f %8.4f %8s %8s%n",
+                    ImageEvaluator.label(s.checkpoint()), s.dataset(), s.setting().isEmpty() ? "-" : s.setting(),
+                    s.images(), s.psnrY(), s.baselinePsnrY(), s.gain(), s.ssimY(), s.baselineSsimY(), twoPlaces(s.lrPsnrY()),
+                    twoPlaces(s.psnrRgb()));
         }
         out.flush();
+    }
+
+    private static String twoPlaces(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
     }
 }

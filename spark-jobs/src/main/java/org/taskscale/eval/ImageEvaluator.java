@@ -28,14 +28,17 @@ import org.taskscale.tasks.Task;
  * model it loaded, so a partition of one checkpoint's images loads it once.
  */
 public final class ImageEvaluator {
-    /** One unit of work: a checkpoint on an image at a scale (scaling tasks) or JPEG quality (restoration). */
+    /**
+     * One unit of work: a checkpoint on an image at a scale (scaling tasks) or JPEG quality (restoration), and for
+     * rescaling the JPEG quality its LR image is stored at before upscaling ({@code lrJpeg}, 0: none).
+     */
     public record Item(String checkpoint, String dataset, String path, String image, Task task, int scale, int quality,
-                       boolean crop, long bytes) implements Serializable {}
+                       int lrJpeg, boolean crop, long bytes) implements Serializable {}
 
     /** One evaluated image, the fields of eval.json; NaN fields are written as null. */
     public record Row(String checkpoint, String dataset, String image, String task, Integer scale, Integer quality,
-                      double psnrY, double ssimY, double baselinePsnrY, double baselineSsimY, double lrPsnrY,
-                      double psnrBY) implements Serializable {}
+                      Integer lrJpeg, double psnrY, double ssimY, double baselinePsnrY, double baselineSsimY,
+                      double lrPsnrY, double psnrBY, double psnrRgb, double baselinePsnrRgb) implements Serializable {}
 
     /** PNG crops of one image for the report: reference, baseline, ours and (rescaling) the LR preview. */
     public record Crops(Row row, byte[] reference, byte[] baseline, byte[] result, byte[] preview, double psnrY,
@@ -103,16 +106,17 @@ public final class ImageEvaluator {
             Planes input = ex.input();
             List<Planes> labels = ex.labels();
             ex = null;
-            List<Planes> outs = inf.outputs(input, null);
-            Protocol.Images im = Protocol.images(task, scale, input, labels, outs);
+            List<Planes> outs = inf.outputs(input, item.lrJpeg(), null);
+            Protocol.Images im = Protocol.images(task, scale, item.lrJpeg(), input, labels, outs);
             input = null;
             outs = null;
             // the scores need only the rescaler's LR label beside the images
             labels = task.hasPreview() ? List.of(labels.get(0)) : List.of();
             Protocol.Scores s = Protocol.score(task, scale, labels, im);
             Row row = new Row(item.checkpoint(), item.dataset(), item.image(), task.name(),
-                    task.scales() ? item.scale() : null, task.usesQuality() ? item.quality() : null, s.psnrY(),
-                    s.ssimY(), s.baselinePsnrY(), s.baselineSsimY(), s.lrPsnrY(), s.psnrBY());
+                    task.scales() ? item.scale() : null, task.usesQuality() ? item.quality() : null,
+                    item.lrJpeg() > 0 ? item.lrJpeg() : null, s.psnrY(), s.ssimY(), s.baselinePsnrY(),
+                    s.baselineSsimY(), s.lrPsnrY(), s.psnrBY(), s.psnrRgb(), s.baselinePsnrRgb());
             return new Outcome(item, row, item.crop() ? crops(row, im, scale) : null, null);
         } catch (RuntimeException e) {
             // a defect, not bad input; named with the image so that the sweep's other results survive

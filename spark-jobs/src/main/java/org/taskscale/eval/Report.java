@@ -30,19 +30,21 @@ public final class Report {
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         h.append("<p>PSNR-Y and SSIM-Y on Y of BT.601 (8-bit results; scaling tasks shave <i>scale</i> border pixels)."
                 + " Baseline: MATLAB bicubic down and up (rescaling), bicubic up (SR), the JPEG input (restoration), the"
-                + " grey image (colorization). LR PSNR: the learned low-resolution preview against the bicubic one.</p>\n");
+                + " grey image (colorization). LR PSNR: the learned low-resolution preview against the bicubic one. lr-qN: the"
+                + " LR image (ours and the baseline's) stored as a JPEG of quality N before upscaling. PSNR-RGB: over the"
+                + " three planes, where the model sees them.</p>\n");
         h.append("<h2>Summary</h2>\n<table id=\"summary\"><tr><th class=\"l\">checkpoint</th><th class=\"l\">dataset</th>"
                 + "<th>setting</th><th>images</th><th>PSNR-Y</th><th>baseline</th><th>gain</th><th>SSIM-Y</th>"
-                + "<th>baseline</th><th>LR PSNR-Y</th></tr>\n");
+                + "<th>baseline</th><th>LR PSNR-Y</th><th>PSNR-RGB</th></tr>\n");
         for (EvalResults.Summary s : summary) {
-            String setting = s.scale() != null ? "x" + s.scale() : s.quality() != null ? "q" + s.quality() : "";
+            String setting = s.setting();
             h.append("<tr><td class=\"l\">").append(esc(ImageEvaluator.label(s.checkpoint()))).append("</td><td class=\"l\">")
                     .append(esc(s.dataset())).append("</td><td>").append(setting).append("</td><td>").append(s.images())
                     .append("</td><td>").append(f2(s.psnrY())).append("</td><td>").append(f2(s.baselinePsnrY()))
                     .append("</td><td class=\"").append(s.gain() >= 0 ? "pos" : "neg").append("\">")
                     .append(String.format(Locale.ROOT, "%+.2f", s.gain())).append("</td><td>").append(f4(s.ssimY()))
                     .append("</td><td>").append(f4(s.baselineSsimY())).append("</td><td>").append(f2(s.lrPsnrY()))
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(f2(s.psnrRgb())).append("</td></tr>\n");
         }
         h.append("</table>\n");
         h.append("<h2>Training curves</h2>\n");

@@ -95,6 +95,56 @@ class EvalJobTest {
     }
 
     @Test
+    void lrJpegStoresBothLrImagesAsJpegsAndEveryRowHasRgbPsnr() throws Exception {
+        Path images = photos("photos", "chelsea.png");
+        Path model = dir.resolve("model.zip");
+        save(ModelConfig.defaults("aetad-skip").withSize(8, 1), model);
+        Config c = TaskscaleConfig.defaults()
+                .withValue("taskscale.eval.out", com.typesafe.config.ConfigValueFactory.fromAnyRef(dir.resolve("out").toString()))
+                .withValue("taskscale.eval.lr-jpeg", com.typesafe.config.ConfigValueFactory.fromIterable(List.of(0, 30)));
+        StringWriter log = new StringWriter();
+        EvalJob.Result res = EvalJob.run(EvalConfig.single(c, model.toString(), images.toString(), null, 0, 10), null,
+                new Configuration(), "test", new PrintWriter(log));
+        assertEquals(2, res.rows().size(), log.toString());
+        ImageEvaluator.Row plain = res.rows().get(0);
+        ImageEvaluator.Row shared = res.rows().get(1);
+        assertEquals(null, plain.lrJpeg());
+        assertEquals(30, shared.lrJpeg());
+        // the baseline's bicubic LR, rounded to 8 bits, through a real JPEG file of quality 30, then bicubic up
+        Image hr = new ImageDecoder().decode(SAMPLES.resolve("chelsea.png")).modCrop(2);
+        Image lr = Bicubic.resize(hr, 0.5).quantized8();
+        Image lrJpeg = new ImageDecoder().decode(org.taskscale.image.ImageEncoder.jpeg(lr, 30), "lr.jpg");
+        Image up = Bicubic.resizeTo(lrJpeg, hr.height(), hr.width()).quantized8();
+        assertEquals(Metrics.psnrY(hr, up, 2), shared.baselinePsnrY(), 1e-9);
+        assertEquals(Metrics.psnrRgb(hr, up, 2), shared.baselinePsnrRgb(), 1e-9);
+        assertTrue(shared.baselinePsnrY() < plain.baselinePsnrY() - 0.5, plain + " / " + shared);
+        // the learned LR itself (the preview) is the same; what the upscaler saw was not
+        assertEquals(plain.lrPsnrY(), shared.lrPsnrY(), 1e-12);
+        assertTrue(Math.abs(plain.psnrY() - shared.psnrY()) > 1e-3, plain + " / " + shared);
+        assertTrue(plain.psnrRgb() > 5 && plain.psnrRgb() < 60, plain.toString());
+        JsonNode doc = new ObjectMapper().readTree(dir.resolve("out/eval.json").toFile());
+        assertEquals(2, doc.get("summary").size(), "each LR quality is a setting of its own");
+        assertEquals(30, doc.get("results").get(1).get("lr_jpeg").asInt());
+        assertTrue(doc.get("results").get(0).get("psnr_rgb").isNumber());
+        assertTrue(log.toString().contains("x2 lr-q30"), log.toString());
+
+        // a model with no LR image says so and is evaluated as it is
+        Path srcnn = dir.resolve("srcnn.zip");
+        save(ModelConfig.defaults("srcnn").withSize(8, 1).withScale(2), srcnn);
+        StringWriter log2 = new StringWriter();
+        EvalJob.Result sr = EvalJob.run(EvalConfig.single(c.withValue("taskscale.eval.out",
+                        com.typesafe.config.ConfigValueFactory.fromAnyRef(dir.resolve("out2").toString())),
+                srcnn.toString(), images.toString(), null, 0, 10), null, new Configuration(), "test", new PrintWriter(log2));
+        assertEquals(1, sr.rows().size());
+        assertTrue(log2.toString().contains("no LR image to store as a JPEG"), log2.toString());
+        ConfigException bad = assertThrows(ConfigException.class, () -> EvalConfig.from(c.withValue(
+                "taskscale.eval.lr-jpeg", com.typesafe.config.ConfigValueFactory.fromIterable(List.of(101)))
+                .withValue("taskscale.eval.checkpoints", com.typesafe.config.ConfigValueFactory.fromIterable(List.of("m.zip")))
+                .withValue("taskscale.eval.datasets", com.typesafe.config.ConfigValueFactory.fromMap(java.util.Map.of("a", "b")))));
+        assertTrue(bad.getMessage().contains("taskscale.eval.lr-jpeg"), bad.getMessage());
+    }
+
+    @Test
     void theSweepCoversCheckpointsDatasetsAndScalesOnSpark() throws Exception {
         Path setA = photos("setA", "chelsea.png", "camera.png");
         Path setB = photos("setB", "coffee.png");
@@ -125,7 +175,7 @@ class EvalJobTest {
         for (ImageEvaluator.Item it : first) {
             planted.add(it.image().equals("broken.png") ? new ImageEvaluator.Outcome(it, null, null, "planted: unreadable")
                     : new ImageEvaluator.Outcome(it, new ImageEvaluator.Row(it.checkpoint(), it.dataset(), it.image(),
-                    "sr", it.scale(), null, 77.7, 0.5, 30, 0.9, Double.NaN, Double.NaN), null, null));
+                    "sr", it.scale(), null, null, 77.7, 0.5, 30, 0.9, Double.NaN, Double.NaN, 70.0, 29.0), null, null));
         }
         org.apache.hadoop.fs.Path parts = new org.apache.hadoop.fs.Path(dir.resolve("sweep").toUri().toString(), EvalJob.PARTS);
         EvalJob.writePart(parts.getFileSystem(hconf), new org.apache.hadoop.fs.Path(parts,
@@ -164,7 +214,7 @@ class EvalJobTest {
         for (int c = 0; c < 10; c++) {
             for (int i = 0; i < 50; i++) {
                 items.add(new ImageEvaluator.Item("ckpt-" + c + ".zip", "d", "/p/" + i + ".png", i + ".png",
-                        org.taskscale.tasks.Tasks.parse("sr", "t"), 2, 10, false, 1000 + r.nextInt(1_000_000)));
+                        org.taskscale.tasks.Tasks.parse("sr", "t"), 2, 10, 0, false, 1000 + r.nextInt(1_000_000)));
             }
         }
         List<List<ImageEvaluator.Item>> tasks = EvalJob.tasks(items, 8);
@@ -194,7 +244,7 @@ class EvalJobTest {
         for (int c = 0; c < 10; c++) {
             for (int i = 0; i < 500; i++) {
                 large.add(new ImageEvaluator.Item("ckpt-" + c + ".zip", "d", "/p/" + i + ".png", i + ".png",
-                        org.taskscale.tasks.Tasks.parse("sr", "t"), 2, 10, false, 1000 + r.nextInt(1_000_000)));
+                        org.taskscale.tasks.Tasks.parse("sr", "t"), 2, 10, 0, false, 1000 + r.nextInt(1_000_000)));
             }
         }
         List<List<ImageEvaluator.Item>> capped = EvalJob.tasks(large, 8);
