@@ -50,7 +50,8 @@ public final class PhotoPatcher implements Serializable {
         this.quality = new QualityRange(cfg.jpegQuality(), cfg.jpegQualityMax());
     }
 
-    static double splitHash(String key) {
+    /** The hash of {@code key} the validation split compares with its fraction (uniform in [0, 1)). */
+    public static double splitHash(String key) {
         return Hashing.unit(Hashing.combine(Hashing.of(key), 0x76616c6964L));
     }
 
@@ -59,7 +60,7 @@ public final class PhotoPatcher implements Serializable {
      * below {@code fraction}. (When that picks none of two or more photos, prep adds the one of the smallest hash,
      * so that a small collection still validates.)
      */
-    static boolean inValidation(String key, double fraction) {
+    public static boolean inValidation(String key, double fraction) {
         return splitHash(key) < fraction;
     }
 
