@@ -30,8 +30,8 @@ public final class OutputGuard {
     public static void check(String outputKey, String output, List<Input> inputs, Configuration conf) throws IOException {
         URI out = canonical(output, conf);
         for (Input in : inputs) {
-            if (in.path() == null || in.path().isBlank()) {
-                continue;
+            if (in.path() == null || in.path().isBlank() || ModelZoo.isZoo(in.path())) {
+                continue;  // a zoo model is read from the jar
             }
             URI i = canonical(in.path(), conf);
             String relation = relation(out, i);

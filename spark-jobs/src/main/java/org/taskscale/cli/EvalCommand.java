@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
                 + " the task's baseline): the sweep of CONF's taskscale.eval block on Spark, or one model with --model."
                 + " Writes OUT/eval.json, OUT/eval.csv and OUT/report.html.")
 public final class EvalCommand extends ExperimentJobCommand {
-    @Option(names = "--model", description = "One model zip (a run's model.zip or a checkpoint): the single-model form.")
+    @Option(names = "--model", description = "One model zip (a run's model.zip, a checkpoint, or zoo:NAME of"
+            + " bin/taskscale zoo): the single-model form.")
     String model;
 
     @Option(names = "--images", description = "Folder of images for --model (any Hadoop filesystem).")

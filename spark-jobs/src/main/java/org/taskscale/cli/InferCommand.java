@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
                 + " rescaler's LR preview), upscale (a rescaler's upscaler on an LR image, or an SR model), restore"
                 + " (JPEG artifacts), colorize.")
 public final class InferCommand extends JobCommand {
-    @Option(names = "--model", required = true, description = "Model zip (a run's model.zip or a checkpoint).")
+    @Option(names = "--model", required = true, description = "Model zip (a run's model.zip, a checkpoint, or"
+            + " zoo:NAME of bin/taskscale zoo).")
     String model;
 
     @Option(names = "--mode", required = true, description = "downscale, upscale, restore or colorize.")

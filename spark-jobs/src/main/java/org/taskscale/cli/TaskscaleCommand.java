@@ -17,7 +17,7 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "taskscale", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = TaskscaleCommand.Version.class,
         description = "Train, evaluate and run image-reconstruction models (learned rescaling, super-resolution,"
                 + " JPEG restoration, colorization) on Spark.",
-        subcommands = {QuickstartCommand.class, ImageCommand.class, PrepCommand.class, TrainCommand.class, EvalCommand.class, InferCommand.class, ModelsCommand.class, DatasetsCommand.class, BenchCommand.class, ConfigCommand.class,
+        subcommands = {QuickstartCommand.class, ImageCommand.class, PrepCommand.class, TrainCommand.class, EvalCommand.class, InferCommand.class, ModelsCommand.class, ZooCommand.class, DatasetsCommand.class, BenchCommand.class, ConfigCommand.class,
             picocli.CommandLine.HelpCommand.class})
 public final class TaskscaleCommand implements Runnable {
     @picocli.CommandLine.Spec

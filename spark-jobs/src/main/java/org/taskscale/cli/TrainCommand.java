@@ -34,7 +34,8 @@ public final class TrainCommand extends ExperimentJobCommand {
     @Option(names = "--resume", description = "Resume from the newest checkpoint (the default; stated for scripts).")
     boolean resume;
 
-    @Option(names = "--load", description = "Start a new run from this model zip (any Hadoop filesystem).")
+    @Option(names = "--load", description = "Start a new run from this model zip (any Hadoop filesystem,"
+            + " or zoo:NAME of bin/taskscale zoo).")
     String load;
 
     @Option(names = "--valid-only", description = "Only validate the model (resumed checkpoint or --load) on the"

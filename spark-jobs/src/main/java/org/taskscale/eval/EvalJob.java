@@ -23,6 +23,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.taskscale.eval.ImageEvaluator.Item;
 import org.taskscale.eval.ImageEvaluator.Outcome;
 import org.taskscale.io.ModelFile;
+import org.taskscale.io.ModelZoo;
 import org.taskscale.io.OutputGuard;
 import org.taskscale.spark.Devices;
 import org.taskscale.spark.HadoopConfs;
@@ -81,14 +82,12 @@ public final class EvalJob {
 
     /** What the model at {@code zip} is: its metadata entry alone, or the whole model for zips without one. */
     private static ModelFile.Info info(String zip, EvalConfig cfg, Configuration conf) throws IOException {
-        Path p = new Path(zip);
-        FileSystem fs = p.getFileSystem(conf);
         ModelFile.Info info;
-        try (InputStream in = fs.open(p)) {
+        try (InputStream in = ModelZoo.open(zip, conf)) {
             info = ModelFile.peek(in);
         }
         if (info == null) {
-            try (InputStream in = fs.open(p)) {
+            try (InputStream in = ModelZoo.open(zip, conf)) {
                 return ModelFile.read(in, zip, cfg.task(), cfg.scale()).info();
             }
         }
@@ -133,6 +132,10 @@ public final class EvalJob {
 
     /** A checkpoint spec as model zips: a zip, a glob of zips, or a run directory (its model.zip, or all checkpoints). */
     static List<String> expand(String spec, boolean all, Configuration conf) throws IOException {
+        if (ModelZoo.isZoo(spec)) {
+            ModelZoo.get(spec);
+            return List.of(spec);
+        }
         Path p = new Path(spec);
         FileSystem fs = p.getFileSystem(conf);
         FileStatus[] matches = fs.globStatus(p);
@@ -212,6 +215,9 @@ public final class EvalJob {
     static List<Report.Run> runs(List<Item> items, Configuration conf) throws IOException {
         Set<Path> dirs = new LinkedHashSet<>();
         for (Item it : items) {
+            if (ModelZoo.isZoo(it.checkpoint())) {
+                continue;  // trained elsewhere: its figures are in bin/taskscale zoo
+            }
             Path p = new Path(it.checkpoint()).getParent();
             if (p != null && p.getName().equals("checkpoints")) {
                 p = p.getParent();
@@ -308,7 +314,9 @@ public final class EvalJob {
     static Map<String, String> stamps(List<Item> items, Configuration conf) throws IOException {
         Map<String, String> stamps = new LinkedHashMap<>();
         for (Item it : items) {
-            if (!stamps.containsKey(it.checkpoint())) {
+            if (ModelZoo.isZoo(it.checkpoint()) && !stamps.containsKey(it.checkpoint())) {
+                stamps.put(it.checkpoint(), "zoo@" + org.taskscale.io.Digests.sha256(ModelZoo.bytes(it.checkpoint())));
+            } else if (!stamps.containsKey(it.checkpoint())) {
                 Path zp = new Path(it.checkpoint());
                 FileStatus st = zp.getFileSystem(conf).getFileStatus(zp);
                 stamps.put(it.checkpoint(), st.getLen() + "@" + st.getModificationTime());

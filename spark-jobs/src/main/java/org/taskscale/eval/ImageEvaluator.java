@@ -18,6 +18,7 @@ import org.taskscale.image.ImageReadException;
 import org.taskscale.image.Metrics;
 import org.taskscale.inference.Inference;
 import org.taskscale.io.ModelFile;
+import org.taskscale.io.ModelZoo;
 import org.taskscale.tasks.Example;
 import org.taskscale.tasks.Protocol;
 import org.taskscale.tasks.Task;
@@ -69,8 +70,7 @@ public final class ImageEvaluator {
     public Inference model(String checkpoint) throws IOException {
         if (!checkpoint.equals(loaded)) {
             inference = null;
-            Path p = new Path(checkpoint);
-            try (InputStream in = p.getFileSystem(conf).open(p)) {
+            try (InputStream in = ModelZoo.open(checkpoint, conf)) {
                 inference = new Inference(ModelFile.read(in, checkpoint, taskOverride, scaleOverride), tile, -1);
             }
             loaded = checkpoint;
@@ -181,6 +181,9 @@ public final class ImageEvaluator {
 
     /** A short label of a checkpoint path: run name and file (e.g. {@code quickstart/model.zip}). */
     public static String label(String checkpoint) {
+        if (ModelZoo.isZoo(checkpoint)) {
+            return checkpoint;
+        }
         Path p = new Path(checkpoint);
         Path parent = p.getParent();
         if (parent != null && parent.getName().equals("checkpoints") && parent.getParent() != null) {

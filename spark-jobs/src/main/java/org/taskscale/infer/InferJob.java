@@ -24,6 +24,7 @@ import org.taskscale.inference.Inference;
 import org.taskscale.io.AtomicWrites;
 import org.taskscale.io.Csv;
 import org.taskscale.io.ModelFile;
+import org.taskscale.io.ModelZoo;
 import org.taskscale.io.OutputGuard;
 import org.taskscale.spark.Devices;
 import org.taskscale.spark.HadoopConfs;
@@ -166,8 +167,7 @@ public final class InferJob {
         Worker(Options o, Configuration conf) throws IOException {
             this.o = o;
             this.conf = conf;
-            Path mp = new Path(o.model());
-            try (InputStream in = mp.getFileSystem(conf).open(mp)) {
+            try (InputStream in = ModelZoo.open(o.model(), conf)) {
                 this.inference = new Inference(ModelFile.read(in, o.model(), o.task(), o.scale()), o.tile(), o.overlap());
             }
             inference.check(o.mode());

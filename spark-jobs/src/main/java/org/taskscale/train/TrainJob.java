@@ -28,6 +28,7 @@ import org.taskscale.config.TaskscaleConfig;
 import org.taskscale.io.Digests;
 import org.taskscale.io.Manifest;
 import org.taskscale.io.ModelFile;
+import org.taskscale.io.ModelZoo;
 import org.taskscale.io.OutputGuard;
 import org.taskscale.models.Architecture;
 import org.taskscale.models.ModelConfig;
@@ -156,8 +157,7 @@ public final class TrainJob {
         }
         ComputationGraph net;
         if (opts.load() != null) {
-            Path lp = new Path(opts.load());
-            try (InputStream in = lp.getFileSystem(plan.conf()).open(lp)) {
+            try (InputStream in = ModelZoo.open(opts.load(), plan.conf())) {
                 net = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(in, true);
             } catch (IOException | RuntimeException e) {
                 throw new ConfigException("--load " + opts.load() + ": not a model this build can read (" + e.getMessage()
