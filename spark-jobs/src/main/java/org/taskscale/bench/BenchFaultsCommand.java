@@ -36,6 +36,11 @@ final class BenchFaultsCommand extends BenchTool {
     @Option(names = "--epochs", defaultValue = "4", description = "Training budget of both runs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
+    @Option(names = "--iterations", defaultValue = "0", description = "A budget in iterations as well (whichever comes"
+            + " first; 0: the epochs alone), e.g. a little past one epoch to check resume across an epoch's end."
+            + " Default: ${DEFAULT-VALUE}.")
+    long iterations;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the kill moments. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -53,9 +58,10 @@ final class BenchFaultsCommand extends BenchTool {
 
     @Override
     int measure(PrintWriter out) throws Exception {
-        if (kills < 1 || writeDelay < 0 || epochs < 1 || checkpointIterations < 1) {
+        if (kills < 1 || writeDelay < 0 || epochs < 1 || checkpointIterations < 1 || iterations < 0) {
             throw new UserException("--kills, --epochs and --checkpoint-iterations must be at least 1 and --write-delay"
-                    + " at least 0, not " + kills + ", " + epochs + ", " + checkpointIterations + " and " + writeDelay + ".");
+                    + " and --iterations at least 0, not " + kills + ", " + epochs + ", " + checkpointIterations + ", "
+                    + writeDelay + " and " + iterations + ".");
         }
         TrainConfig.Mode m;
         try {
@@ -76,7 +82,7 @@ final class BenchFaultsCommand extends BenchTool {
             String root = runsRoot == null ? tmp.resolve("runs").toUri().toString()
                     : runsRoot.replaceAll("/+$", "") + "/faults-" + System.currentTimeMillis();
             FaultDrill.Report r = FaultDrill.run(new FaultDrill.Options(prep, root, kills, seed, writeDelay, epochs,
-                    checkpointIterations, m), new Configuration(), out);
+                    iterations, checkpointIterations, m), new Configuration(), out);
             return r.passed() ? 0 : 1;
         } finally {
             BenchPrepCommand.deleteTree(tmp);

@@ -41,8 +41,11 @@ import org.taskscale.train.TrainState;
 public final class FaultDrill {
     private FaultDrill() {}
 
-    /** The longest a training child may take to finish, or to reach a kill moment (an epoch of 20,000 files fits). */
-    static final int CHILD_LIMIT_S = 3600;
+    /**
+     * The longest a training child may take to finish, or to reach a kill moment: a guard against a hung child, not a
+     * budget (two epochs of 20,000 files took more than an hour on a busy 2-core machine).
+     */
+    static final int CHILD_LIMIT_S = 6 * 3600;
 
     /**
      * @param data a prep output (rescale task) to train on
@@ -51,14 +54,15 @@ public final class FaultDrill {
      * @param seed seeds the kill moments
      * @param writeDelayMs the pause inside every write of the training runs
      * @param epochs the training budget of both runs
+     * @param iterations a budget in iterations as well (0: none), so that a drill can cross one epoch's end and stop
      * @param checkpointIterations how often both runs checkpoint
      * @param mode where both runs train: this process alone, or Spark parameter averaging (local[2], two workers)
      */
     public record Options(String data, String runsRoot, int kills, long seed, int writeDelayMs, int epochs,
-                          int checkpointIterations, org.taskscale.train.TrainConfig.Mode mode) {
+                          long iterations, int checkpointIterations, org.taskscale.train.TrainConfig.Mode mode) {
         /** The drill on the bundled photos' small prep output: single mode, a checkpoint every two iterations. */
         public static Options small(String data, String runsRoot, int kills, long seed, int writeDelayMs, int epochs) {
-            return new Options(data, runsRoot, kills, seed, writeDelayMs, epochs, 2,
+            return new Options(data, runsRoot, kills, seed, writeDelayMs, epochs, 0, 2,
                     org.taskscale.train.TrainConfig.Mode.SINGLE);
         }
     }
@@ -96,8 +100,8 @@ public final class FaultDrill {
             java.nio.file.Path refConf = writeConf(work, "reference", o);
             java.nio.file.Path drillConf = writeConf(work, "drill", o);
 
-            out.printf(Locale.ROOT, "faults: uninterrupted reference run %s (%d epochs, writes slowed by %d ms)%n", ref,
-                    o.epochs(), o.writeDelayMs());
+            out.printf(Locale.ROOT, "faults: uninterrupted reference run %s (%d epochs%s, writes slowed by %d ms)%n", ref,
+                    o.epochs(), o.iterations() > 0 ? " or " + o.iterations() + " iterations" : "", o.writeDelayMs());
             out.flush();
             Child r = Child.start(refConf, o.writeDelayMs(), markers);
             int rc = r.finish(CHILD_LIMIT_S);
@@ -373,6 +377,7 @@ public final class FaultDrill {
                 "  mode = " + o.mode().name().toLowerCase(Locale.ROOT),
                 "  workers = 2",
                 "  epochs = " + o.epochs(),
+                "  iterations = " + o.iterations(),
                 "  learning-rate = 1e-3",
                 "  checkpoint-iterations = " + o.checkpointIterations(),
                 "  checkpoint-minutes = 0",
