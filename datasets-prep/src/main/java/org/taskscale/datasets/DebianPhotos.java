@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
@@ -167,10 +165,8 @@ public final class DebianPhotos {
     static String sources(List<Photo> photos) {
         StringBuilder b = new StringBuilder("name\tsplit\tpackage\tsource\tlicense\tcopyright\twidth\theight\tbytes"
                 + "\tsha256\n");
-        Map<String, Photo> sorted = new LinkedHashMap<>();
-        photos.stream().sorted(Comparator.comparing((Photo p) -> !p.valid())
-                .thenComparing(p -> p.entry().name())).forEach(p -> sorted.put(p.entry().name(), p));
-        for (Photo p : sorted.values()) {
+        for (Photo p : photos.stream().sorted(Comparator.comparing((Photo p) -> !p.valid())
+                .thenComparing(p -> p.entry().name())).toList()) {
             Entry e = p.entry();
             b.append(String.join("\t", e.name(), p.valid() ? "valid" : "train", e.pkg(), e.source(), e.license(),
                     e.copyright(), String.valueOf(p.width()), String.valueOf(p.height()), String.valueOf(p.bytes()),

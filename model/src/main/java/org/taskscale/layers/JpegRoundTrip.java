@@ -82,12 +82,8 @@ public class JpegRoundTrip extends ShapeLayer {
             v[i] = Image.quantize8(d[i] * 255f);
             levels[i] = (byte) v[i];
         }
-        Image jpeg = JpegCompression.apply(new Image(p.channels(), p.height(), p.width(), v), quality(levels, min, max));
-        float[] out = jpeg.data();
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= 255f;
-        }
-        return new Planes(p.channels(), p.height(), p.width(), out);
+        return Examples.units(JpegCompression.apply(new Image(p.channels(), p.height(), p.width(), v),
+                quality(levels, min, max)));
     }
 
     static final class Runtime extends ShapeLayerRuntime<JpegRoundTrip> {
