@@ -35,7 +35,8 @@ public final class TrainCommand extends ExperimentJobCommand {
     boolean resume;
 
     @Option(names = "--load", description = "Start a new run from this model zip (any Hadoop filesystem,"
-            + " or zoo:NAME of bin/taskscale zoo).")
+            + " or zoo:NAME of bin/taskscale zoo): its weights go into the configured network when their parameters"
+            + " match (a robust rescaler from a plain one, say), else its saved network trains as it is.")
     String load;
 
     @Option(names = "--valid-only", description = "Only validate the model (resumed checkpoint or --load) on the"

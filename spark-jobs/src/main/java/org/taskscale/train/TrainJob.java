@@ -155,20 +155,53 @@ public final class TrainJob {
                     loaded.state().epoch() + 1, loaded.state().iteration());
             return new Start(loaded.net(), loaded.state());
         }
-        ComputationGraph net;
+        ComputationGraph net = ModelRegistry.build(plan.m(), updater(plan.t()), lrMultipliers(config));
         if (opts.load() != null) {
+            ComputationGraph loadedNet;
             try (InputStream in = ModelZoo.open(opts.load(), plan.conf())) {
-                net = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(in, true);
+                loadedNet = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(in, true);
             } catch (IOException | RuntimeException e) {
                 throw new ConfigException("--load " + opts.load() + ": not a model this build can read (" + e.getMessage()
                         + ").");
             }
-            out.printf(Locale.ROOT, "train: new run %s from %s, %,d parameters%n", run.root(), opts.load(), net.numParams());
+            if (transferInto(loadedNet, net)) {
+                out.printf(Locale.ROOT, "train: new run %s: %s with the weights of %s, %,d parameters%n", run.root(),
+                        plan.m().name(), opts.load(), net.numParams());
+            } else {
+                net = loadedNet;
+                out.printf(Locale.ROOT, "train: new run %s from %s as it was saved (its parameters do not match the"
+                        + " configured %s), %,d parameters%n", run.root(), opts.load(), plan.m().name(), net.numParams());
+            }
         } else {
-            net = ModelRegistry.build(plan.m(), updater(plan.t()), lrMultipliers(config));
             out.printf(Locale.ROOT, "train: new run %s: %s, %,d parameters%n", run.root(), plan.m().name(), net.numParams());
         }
         return new Start(net, TrainState.start(plan.hash()));
+    }
+
+    /**
+     * Copies a loaded model's parameters (and its updater state where that has the same size) into the configured
+     * network when both have the same parameters, name by name and shape by shape. That lets {@code --load} fine-tune
+     * a model under another configuration that adds no parameters: a robust rescaler (taskscale.model.lr-jpeg) from
+     * a plain one, say. Returns false, copying nothing, when the tables differ.
+     */
+    static boolean transferInto(ComputationGraph from, ComputationGraph to) {
+        var a = from.paramTable();
+        var b = to.paramTable();
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (var e : a.entrySet()) {
+            if (!Arrays.equals(e.getValue().shape(), b.get(e.getKey()).shape())) {
+                return false;
+            }
+        }
+        to.params().assign(from.params());
+        var src = from.getUpdater() == null ? null : from.getUpdater().getStateViewArray();
+        var dst = to.getUpdater() == null ? null : to.getUpdater().getStateViewArray();
+        if (src != null && dst != null && src.length() == dst.length()) {
+            dst.assign(src);
+        }
+        return true;
     }
 
     /** {@code --valid-only}: the start model on the validation split, printed; nothing is written. */

@@ -1,0 +1,53 @@
+package org.taskscale.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.taskscale.degrade.QualityRange;
+import org.taskscale.models.ModelConfig;
+import org.taskscale.models.ModelRegistry;
+
+/**
+ * {@code train --load} into the configured network: a robust rescaler (lr-jpeg, no parameters of its own) takes a
+ * plain rescaler's weights and then computes the plain one's outputs outside training; a network with other shapes
+ * takes nothing.
+ */
+class LoadTransferTest {
+    private static final ModelConfig PLAIN = ModelConfig.defaults("aetad-skip").withSize(8, 1).withScale(2);
+
+    @Test
+    void robustRescalerTakesPlainWeightsAndAgreesOutsideTraining() {
+        ComputationGraph plain = ModelRegistry.build(PLAIN);
+        Nd4j.getRandom().setSeed(7);
+        plain.params().assign(Nd4j.rand(plain.params().dataType(), plain.params().shape()).subi(0.5).muli(0.2));
+        ComputationGraph robust = ModelRegistry.build(PLAIN.withLrJpeg(new QualityRange(30, 95)));
+        assertNotEquals(plain.params(), robust.params());
+
+        assertTrue(TrainJob.transferInto(plain, robust));
+        assertEquals(plain.params(), robust.params());
+        INDArray x = Nd4j.rand(plain.params().dataType(), 1, 24, 24, 3);
+        INDArray[] a = plain.output(x);
+        INDArray[] b = robust.output(x);
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], "output " + i);
+        }
+    }
+
+    @Test
+    void otherShapesTakeNothing() {
+        ComputationGraph x2 = ModelRegistry.build(PLAIN);
+        ComputationGraph wider = ModelRegistry.build(PLAIN.withSize(16, 1));
+        INDArray before = wider.params().dup();
+        assertFalse(TrainJob.transferInto(x2, wider));
+        assertEquals(before, wider.params());
+        ComputationGraph x4 = ModelRegistry.build(PLAIN.withScale(4));
+        assertFalse(TrainJob.transferInto(x2, x4));
+    }
+}
