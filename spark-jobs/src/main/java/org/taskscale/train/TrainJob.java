@@ -297,6 +297,11 @@ public final class TrainJob {
                     }
                     state = state.nextEpoch();
                 } else {
+                    // a time or iteration budget ended the run inside an epoch: with periodic validation on, the
+                    // final weights are validated too, so that model.zip can be the run's last state
+                    if (t.validMinutes() > 0 && !plan.valid().isEmpty() && !validatedAt(state)) {
+                        state = validate(state);
+                    }
                     stop = true;
                 }
                 checkpoint(state);
@@ -346,6 +351,11 @@ public final class TrainJob {
                 out.println("train: " + b.line());
             }
             out.flush();
+        }
+
+        private static boolean validatedAt(TrainState state) {
+            var v = state.validations();
+            return !v.isEmpty() && v.get(v.size() - 1).iteration() == state.iteration();
         }
 
         private TrainState validate(TrainState state) throws IOException {

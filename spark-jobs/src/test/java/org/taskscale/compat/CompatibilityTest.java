@@ -53,6 +53,29 @@ class CompatibilityTest {
     }
 
     @Test
+    void oldModelZipTrainsOnUnderLoadAndTheBudgetsLastStateIsValidated() throws Exception {
+        Path prep = dir.resolve("prep");
+        Corpus.copyTree(FIXTURES.resolve("prep-rescale-x2"), prep);
+        Path model = dir.resolve("model.zip");
+        Files.copy(FIXTURES.resolve("aetad-skip-x2.zip"), model);
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        // an iteration budget that ends inside the first epoch, periodic validation that never comes due
+        int code = cl.execute("train", "--data", prep.toString(), "--load", model.toString(),
+                "--experiment", "more", "--model", "aetad-skip", "--set", "taskscale.train.runs-root=" + dir.resolve("runs"),
+                "--set", "taskscale.model.channels=8", "--set", "taskscale.model.blocks=1",
+                "--set", "taskscale.train.mode=single", "--set", "taskscale.train.iterations=2",
+                "--set", "taskscale.train.valid-minutes=60", "--set", "taskscale.train.epochs=0");
+        assertEquals(0, code, err + "\n" + out);
+        assertTrue(out.toString().contains("aetad-skip with the weights of " + model), out.toString());
+        assertTrue(out.toString().contains("validation at iteration 2:"), out.toString());
+        assertTrue(Files.isRegularFile(dir.resolve("runs/more/model.zip")));
+    }
+
+    @Test
     void oldModelZipRunsThroughInferenceAndEvaluation() throws Exception {
         Path model = dir.resolve("model.zip");
         Files.copy(FIXTURES.resolve("aetad-skip-x2.zip"), model);
