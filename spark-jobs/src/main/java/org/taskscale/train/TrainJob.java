@@ -67,6 +67,10 @@ public final class TrainJob {
         if (opts.validOnly()) {
             return validateOnly(plan, start, out);
         }
+        String kept = keptSchedule(plan.run().readString("config.conf"), config, start.state());
+        if (kept != null) {
+            out.println(kept);
+        }
         plan.run().writeString("config.conf", TaskscaleConfig.render(config, false));
         // the rows written up to the checkpoint this run starts from; later ones are about to be trained again
         String old = plan.run().readString("metrics.csv");
@@ -468,6 +472,34 @@ public final class TrainJob {
             }
         }
         return m;
+    }
+
+    /** The keys of the learning-rate schedule, which a checkpoint's updater carries with it. */
+    private static final List<String> SCHEDULE = List.of("optimizer", "learning-rate", "lr-decay-iterations",
+            "lr-decay-factor");
+
+    /**
+     * A resumed run trains on with the updater saved in its checkpoint; when the configuration now sets another
+     * schedule, the line that says so (the change takes effect in a new experiment, or one started with --load).
+     * Null when nothing changed or the run is new.
+     */
+    static String keptSchedule(String previousConf, Config now, TrainState state) {
+        if (previousConf == null || state.iteration() == 0) {
+            return null;
+        }
+        Config before = com.typesafe.config.ConfigFactory.parseString(previousConf);
+        List<String> changed = new ArrayList<>();
+        for (String k : SCHEDULE) {
+            String key = TrainConfig.PATH + "." + k;
+            String a = before.hasPath(key) ? before.getValue(key).unwrapped().toString() : null;
+            String b = now.hasPath(key) ? now.getValue(key).unwrapped().toString() : null;
+            if (a != null && b != null && !a.equals(b)) {
+                changed.add(key + " " + a + " -> " + b);
+            }
+        }
+        return changed.isEmpty() ? null : "train: note: this run resumes with the learning-rate schedule it started with;"
+                + " the changed " + String.join(", ", changed) + " takes effect in a new taskscale.train.experiment"
+                + " (with --load to start from this run's model.zip).";
     }
 
     static IUpdater updater(TrainConfig t) {

@@ -14,11 +14,12 @@ import org.taskscale.models.ModelConfig;
 import org.taskscale.models.ModelRegistry;
 
 /**
- * {@code train --load} into the configured network: a robust rescaler (lr-jpeg, no parameters of its own) takes a
- * plain rescaler's weights and then computes the plain one's outputs outside training; a network with other shapes
- * takes nothing.
+ * How a run starts. {@code train --load} into the configured network: a robust rescaler (lr-jpeg, no parameters of
+ * its own) takes a plain rescaler's weights and then computes the plain one's outputs outside training; a network
+ * with other shapes takes nothing. A resumed run whose configuration changed the learning-rate schedule says that
+ * the checkpoint's schedule goes on.
  */
-class LoadTransferTest {
+class RunStartTest {
     private static final ModelConfig PLAIN = ModelConfig.defaults("aetad-skip").withSize(8, 1).withScale(2);
 
     @Test
@@ -49,5 +50,18 @@ class LoadTransferTest {
         assertEquals(before, wider.params());
         ComputationGraph x4 = ModelRegistry.build(PLAIN.withScale(4));
         assertFalse(TrainJob.transferInto(x2, x4));
+    }
+
+    @Test
+    void aResumeUnderAnotherLearningRateSaysTheCheckpointsScheduleGoesOn() {
+        java.util.Map<String, String> o = new java.util.HashMap<>();
+        o.put("taskscale.train.learning-rate", "2e-4");
+        String before = org.taskscale.config.TaskscaleConfig.render(TrainJobTest.config(o), false);
+        TrainState resumed = TrainState.start("h").advanced(8, 128);
+        assertEquals(null, TrainJob.keptSchedule(before, TrainJobTest.config(o), resumed));
+        o.put("taskscale.train.learning-rate", "1e-3");
+        String note = TrainJob.keptSchedule(before, TrainJobTest.config(o), resumed);
+        assertTrue(note != null && note.contains("taskscale.train.learning-rate 2.0E-4 -> 0.001"), note);
+        assertEquals(null, TrainJob.keptSchedule(before, TrainJobTest.config(o), TrainState.start("h")));
     }
 }
