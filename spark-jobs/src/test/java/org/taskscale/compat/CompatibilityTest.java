@@ -26,8 +26,13 @@ class CompatibilityTest {
     @TempDir
     Path dir;
 
-    @Test
-    void oldPrepOutputAndModelZipValidateToTheFiguresTheOldMainPrinted() throws Exception {
+    /**
+     * {@code train} on a copy of the old prep output with {@code --load} of a copy of the old model zip (aetad-skip,
+     * 8 channels, 1 block, in one process) and {@code more} arguments; checks the exit code; returns what it printed.
+     */
+    private record Trained(String out, String model) {}
+
+    private Trained trainOnOldFixtures(String experiment, String... more) throws Exception {
         Path prep = dir.resolve("prep");
         Corpus.copyTree(FIXTURES.resolve("prep-rescale-x2"), prep);
         Path model = dir.resolve("model.zip");
@@ -37,16 +42,24 @@ class CompatibilityTest {
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("train", "--data", prep.toString(), "--load", model.toString(), "--valid-only",
-                "--experiment", "compat", "--model", "aetad-skip", "--set", "taskscale.train.runs-root=" + dir.resolve("runs"),
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", prep.toString(), "--load", model.toString(),
+                "--experiment", experiment, "--model", "aetad-skip", "--set", "taskscale.train.runs-root=" + dir.resolve("runs"),
                 "--set", "taskscale.model.channels=8", "--set", "taskscale.model.blocks=1",
-                "--set", "taskscale.train.mode=single");
+                "--set", "taskscale.train.mode=single"));
+        args.addAll(List.of(more));
+        int code = cl.execute(args.toArray(String[]::new));
         assertEquals(0, code, err + "\n" + out);
+        return new Trained(out.toString(), model.toString());
+    }
+
+    @Test
+    void oldPrepOutputAndModelZipValidateToTheFiguresTheOldMainPrinted() throws Exception {
+        String out = trainOnOldFixtures("compat", "--valid-only").out();
         Matcher m = Pattern.compile("PSNR-Y ([0-9.]+) dB \\(baseline ([0-9.]+).*SSIM-Y ([0-9.]+).*LR preview ([0-9.]+) dB")
-                .matcher(out.toString());
-        assertTrue(m.find(), out.toString());
+                .matcher(out);
+        assertTrue(m.find(), out);
         // the old main's validation row (metrics.csv beside the fixtures): 26.2748, 46.7369, 0.46988, 27.6676
-        assertEquals(26.27, Double.parseDouble(m.group(1)), 0.006, out.toString());
+        assertEquals(26.27, Double.parseDouble(m.group(1)), 0.006, out);
         assertEquals(46.74, Double.parseDouble(m.group(2)), 0.006);
         assertEquals(0.4699, Double.parseDouble(m.group(3)), 0.00006);
         assertEquals(27.67, Double.parseDouble(m.group(4)), 0.006);
@@ -54,24 +67,11 @@ class CompatibilityTest {
 
     @Test
     void oldModelZipTrainsOnUnderLoadAndTheBudgetsLastStateIsValidated() throws Exception {
-        Path prep = dir.resolve("prep");
-        Corpus.copyTree(FIXTURES.resolve("prep-rescale-x2"), prep);
-        Path model = dir.resolve("model.zip");
-        Files.copy(FIXTURES.resolve("aetad-skip-x2.zip"), model);
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         // an iteration budget that ends inside the first epoch, periodic validation that never comes due
-        int code = cl.execute("train", "--data", prep.toString(), "--load", model.toString(),
-                "--experiment", "more", "--model", "aetad-skip", "--set", "taskscale.train.runs-root=" + dir.resolve("runs"),
-                "--set", "taskscale.model.channels=8", "--set", "taskscale.model.blocks=1",
-                "--set", "taskscale.train.mode=single", "--set", "taskscale.train.iterations=2",
+        Trained r = trainOnOldFixtures("more", "--set", "taskscale.train.iterations=2",
                 "--set", "taskscale.train.valid-minutes=60", "--set", "taskscale.train.epochs=0");
-        assertEquals(0, code, err + "\n" + out);
-        assertTrue(out.toString().contains("aetad-skip with the weights of " + model), out.toString());
-        assertTrue(out.toString().contains("validation at iteration 2:"), out.toString());
+        assertTrue(r.out().contains("aetad-skip with the weights of " + r.model()), r.out());
+        assertTrue(r.out().contains("validation at iteration 2:"), r.out());
         assertTrue(Files.isRegularFile(dir.resolve("runs/more/model.zip")));
     }
 
