@@ -86,8 +86,9 @@ public final class ModelRegistry {
                                 && x.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer)
                         .map(java.util.Map.Entry::getKey).sorted().toList()) + ".");
             }
-            if (!(e.getValue() > 0)) {
-                throw new ConfigException("lr-multipliers." + e.getKey() + " must be positive, not " + e.getValue() + ".");
+            if (!(e.getValue() >= 0) || Double.isInfinite(e.getValue())) {
+                throw new ConfigException("lr-multipliers." + e.getKey() + " must be 0 (frozen) or positive, not "
+                        + e.getValue() + ".");
             }
             IUpdater own = layer.getIUpdater() != null ? layer.getIUpdater() : updater;
             layer.setIUpdater(ScaledLearningRate.scale(own, e.getValue()));

@@ -258,6 +258,25 @@ class ModelZooTest {
         assertTrue(e.getMessage().contains("tial") && e.getMessage().contains("tail"), e.getMessage());
     }
 
+    @Test
+    void aZeroMultiplierFreezesItsLayerWhileTheOthersTrain() {
+        ComputationGraph g = ModelRegistry.build(small("edsr"), new Adam(1e-2), java.util.Map.of("head", 0.0));
+        INDArray head = g.getLayer("head").params().dup();
+        INDArray tail = g.getLayer("tail").params().dup();
+        org.nd4j.linalg.api.rng.Random r = Nd4j.getRandom();
+        r.setSeed(3);
+        INDArray x = Nd4j.rand(g.params().dataType(), 2, 16, 16, 3);
+        INDArray y = Nd4j.rand(g.params().dataType(), 2, 32, 32, 3);
+        for (int i = 0; i < 3; i++) {
+            g.fit(new INDArray[] {x}, new INDArray[] {y});
+        }
+        assertEquals(head, g.getLayer("head").params());
+        assertTrue(!tail.equals(g.getLayer("tail").params()));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ModelRegistry.build(small("edsr"), new Adam(1e-3), java.util.Map.of("head", -1.0)));
+        assertTrue(e.getMessage().contains("head") && e.getMessage().contains("-1.0"), e.getMessage());
+    }
+
     static List<Image> photos() throws Exception {
         ImageDecoder dec = new ImageDecoder();
         List<Image> out = new ArrayList<>();

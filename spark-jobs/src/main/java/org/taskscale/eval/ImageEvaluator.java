@@ -19,6 +19,7 @@ import org.taskscale.image.Metrics;
 import org.taskscale.inference.Inference;
 import org.taskscale.io.ModelFile;
 import org.taskscale.io.ModelZoo;
+import org.taskscale.spark.NativeMemory;
 import org.taskscale.tasks.Example;
 import org.taskscale.tasks.Protocol;
 import org.taskscale.tasks.Task;
@@ -58,6 +59,7 @@ public final class ImageEvaluator {
     private Inference inference;
 
     public ImageEvaluator(Configuration conf, int tile, Task taskOverride, int scaleOverride, int cropSize, long maxPixels) {
+        NativeMemory.collectPeriodically();  // in every JVM that runs networks: the driver and each executor
         this.decoder = new ImageDecoder(maxPixels);
         this.conf = conf;
         this.tile = tile;

@@ -28,6 +28,7 @@ import org.taskscale.io.ModelZoo;
 import org.taskscale.io.OutputGuard;
 import org.taskscale.spark.Devices;
 import org.taskscale.spark.HadoopConfs;
+import org.taskscale.spark.NativeMemory;
 import org.taskscale.spark.PeakMemory;
 import org.taskscale.spark.PhotoLister;
 import org.taskscale.tasks.Mode;
@@ -165,6 +166,7 @@ public final class InferJob {
         private final Configuration conf;
 
         Worker(Options o, Configuration conf) throws IOException {
+            NativeMemory.collectPeriodically();  // in every JVM that runs networks: the driver and each executor
             this.o = o;
             this.conf = conf;
             try (InputStream in = ModelZoo.open(o.model(), conf)) {

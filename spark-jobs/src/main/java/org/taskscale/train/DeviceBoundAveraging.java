@@ -47,6 +47,7 @@ final class DeviceBoundAveraging extends ParameterAveragingTrainingMaster {
         @Override
         public WorkerConfiguration getDataConfiguration() {
             devices.bind();  // once per task; nothing on the driver
+            org.taskscale.spark.NativeMemory.collectPeriodically();  // once per executor JVM
             return super.getDataConfiguration();
         }
 

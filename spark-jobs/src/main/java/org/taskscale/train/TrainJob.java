@@ -62,6 +62,7 @@ public final class TrainJob {
     /** Runs training (or only validation) as {@code opts} says; returns the final state. */
     public static TrainState run(Config config, JavaSparkContext sc, Options opts, PrintWriter out) throws IOException {
         org.taskscale.spark.PeakMemory.track();
+        org.taskscale.spark.NativeMemory.collectPeriodically();
         Plan plan = plan(config, sc != null ? sc.hadoopConfiguration() : new Configuration(), opts, out);
         Start start = start(plan, config, opts, out);
         if (opts.validOnly()) {
