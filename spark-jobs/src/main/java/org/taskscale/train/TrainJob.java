@@ -184,7 +184,7 @@ public final class TrainJob {
     }
 
     /**
-     * Copies a loaded model's parameters (and its updater state where that has the same size) into the configured
+     * Copies a loaded model's parameters (and its updater state where that has the same layout) into the configured
      * network when both have the same parameters, name by name and shape by shape. That lets {@code --load} fine-tune
      * a model under another configuration that adds no parameters: a robust rescaler (taskscale.model.lr-jpeg) from
      * a plain one, say. Returns false, copying nothing, when the tables differ.
@@ -203,8 +203,27 @@ public final class TrainJob {
         to.params().assign(from.params());
         var src = from.getUpdater() == null ? null : from.getUpdater().getStateViewArray();
         var dst = to.getUpdater() == null ? null : to.getUpdater().getStateViewArray();
-        if (src != null && dst != null && src.length() == dst.length()) {
+        if (src != null && dst != null && src.length() == dst.length() && sameUpdaters(from, to)) {
             dst.assign(src);
+        }
+        return true;
+    }
+
+    /**
+     * Whether every layer of both networks has an equal updater configuration, so that their updater state arrays
+     * have the same layout: a per-layer learning-rate multiplier splits the updater into other blocks, and Adam's
+     * moments copied across blocks put first moments where second moments belong (negative: NaN at once).
+     */
+    private static boolean sameUpdaters(ComputationGraph a, ComputationGraph b) {
+        for (org.deeplearning4j.nn.api.Layer l : a.getLayers()) {
+            org.deeplearning4j.nn.api.Layer o = b.getLayer(l.conf().getLayer().getLayerName());
+            if (o == null || !(l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer x)
+                    || !(o.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer y)) {
+                continue;
+            }
+            if (!java.util.Objects.equals(x.getIUpdater(), y.getIUpdater())) {
+                return false;
+            }
         }
         return true;
     }

@@ -42,6 +42,23 @@ class RunStartTest {
     }
 
     @Test
+    void aFrozenLayerSplitsTheUpdaterSoItsStateStartsAfreshInsteadOfGoingNaN() {
+        ComputationGraph plain = ModelRegistry.build(PLAIN, new org.nd4j.linalg.learning.config.Adam(1e-3));
+        INDArray x = Nd4j.rand(plain.params().dataType(), 2, 24, 24, 3);
+        INDArray lr = Nd4j.rand(plain.params().dataType(), 2, 12, 12, 3);
+        for (int i = 0; i < 3; i++) {
+            plain.fit(new INDArray[] {x}, new INDArray[] {lr, x});
+        }
+        ComputationGraph robust = ModelRegistry.build(PLAIN.withLrJpeg(new QualityRange(30, 95)),
+                new org.nd4j.linalg.learning.config.Adam(1e-3), java.util.Map.of("down1_conv1", 0.0, "down1_out", 0.0));
+        assertTrue(TrainJob.transferInto(plain, robust));
+        INDArray frozen = robust.getLayer("down1_conv1").params().dup();
+        robust.fit(new INDArray[] {x}, new INDArray[] {lr, x});
+        assertFalse(robust.params().isNaN().any(), "NaN parameters after one step");
+        assertEquals(frozen, robust.getLayer("down1_conv1").params());
+    }
+
+    @Test
     void otherShapesTakeNothing() {
         ComputationGraph x2 = ModelRegistry.build(PLAIN);
         ComputationGraph wider = ModelRegistry.build(PLAIN.withSize(16, 1));
