@@ -169,7 +169,7 @@ public final class TrainJob {
                 throw new ConfigException("--load " + opts.load() + ": not a model this build can read (" + e.getMessage()
                         + ").");
             }
-            if (transferInto(loadedNet, net)) {
+            if (WeightTransfer.into(loadedNet, net)) {
                 out.printf(Locale.ROOT, "train: new run %s: %s with the weights of %s, %,d parameters%n", run.root(),
                         plan.m().name(), opts.load(), net.numParams());
             } else {
@@ -181,51 +181,6 @@ public final class TrainJob {
             out.printf(Locale.ROOT, "train: new run %s: %s, %,d parameters%n", run.root(), plan.m().name(), net.numParams());
         }
         return new Start(net, TrainState.start(plan.hash()));
-    }
-
-    /**
-     * Copies a loaded model's parameters (and its updater state where that has the same layout) into the configured
-     * network when both have the same parameters, name by name and shape by shape. That lets {@code --load} fine-tune
-     * a model under another configuration that adds no parameters: a robust rescaler (taskscale.model.lr-jpeg) from
-     * a plain one, say. Returns false, copying nothing, when the tables differ.
-     */
-    static boolean transferInto(ComputationGraph from, ComputationGraph to) {
-        var a = from.paramTable();
-        var b = to.paramTable();
-        if (!a.keySet().equals(b.keySet())) {
-            return false;
-        }
-        for (var e : a.entrySet()) {
-            if (!Arrays.equals(e.getValue().shape(), b.get(e.getKey()).shape())) {
-                return false;
-            }
-        }
-        to.params().assign(from.params());
-        var src = from.getUpdater() == null ? null : from.getUpdater().getStateViewArray();
-        var dst = to.getUpdater() == null ? null : to.getUpdater().getStateViewArray();
-        if (src != null && dst != null && src.length() == dst.length() && sameUpdaters(from, to)) {
-            dst.assign(src);
-        }
-        return true;
-    }
-
-    /**
-     * Whether every layer of both networks has an equal updater configuration, so that their updater state arrays
-     * have the same layout: a per-layer learning-rate multiplier splits the updater into other blocks, and Adam's
-     * moments copied across blocks put first moments where second moments belong (negative: NaN at once).
-     */
-    private static boolean sameUpdaters(ComputationGraph a, ComputationGraph b) {
-        for (org.deeplearning4j.nn.api.Layer l : a.getLayers()) {
-            org.deeplearning4j.nn.api.Layer o = b.getLayer(l.conf().getLayer().getLayerName());
-            if (o == null || !(l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer x)
-                    || !(o.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer y)) {
-                continue;
-            }
-            if (!java.util.Objects.equals(x.getIUpdater(), y.getIUpdater())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@code --valid-only}: the start model on the validation split, printed; nothing is written. */

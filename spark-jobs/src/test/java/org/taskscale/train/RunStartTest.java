@@ -30,7 +30,7 @@ class RunStartTest {
         ComputationGraph robust = ModelRegistry.build(PLAIN.withLrJpeg(new QualityRange(30, 95)));
         assertNotEquals(plain.params(), robust.params());
 
-        assertTrue(TrainJob.transferInto(plain, robust));
+        assertTrue(WeightTransfer.into(plain, robust));
         assertEquals(plain.params(), robust.params());
         INDArray x = Nd4j.rand(plain.params().dataType(), 1, 24, 24, 3);
         INDArray[] a = plain.output(x);
@@ -51,7 +51,7 @@ class RunStartTest {
         }
         ComputationGraph robust = ModelRegistry.build(PLAIN.withLrJpeg(new QualityRange(30, 95)),
                 new org.nd4j.linalg.learning.config.Adam(1e-3), java.util.Map.of("down1_conv1", 0.0, "down1_out", 0.0));
-        assertTrue(TrainJob.transferInto(plain, robust));
+        assertTrue(WeightTransfer.into(plain, robust));
         INDArray frozen = robust.getLayer("down1_conv1").params().dup();
         robust.fit(new INDArray[] {x}, new INDArray[] {lr, x});
         assertFalse(robust.params().isNaN().any(), "NaN parameters after one step");
@@ -63,10 +63,10 @@ class RunStartTest {
         ComputationGraph x2 = ModelRegistry.build(PLAIN);
         ComputationGraph wider = ModelRegistry.build(PLAIN.withSize(16, 1));
         INDArray before = wider.params().dup();
-        assertFalse(TrainJob.transferInto(x2, wider));
+        assertFalse(WeightTransfer.into(x2, wider));
         assertEquals(before, wider.params());
         ComputationGraph x4 = ModelRegistry.build(PLAIN.withScale(4));
-        assertFalse(TrainJob.transferInto(x2, x4));
+        assertFalse(WeightTransfer.into(x2, x4));
     }
 
     @Test
