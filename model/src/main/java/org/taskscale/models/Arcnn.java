@@ -11,7 +11,9 @@ import org.taskscale.tasks.Tasks;
  * Conv 3x3, PReLU at 128, 64 and 32 channels, then Conv 1x1 to 16, PReLU, and Conv 5x5 to the image. No
  * activation after the first 3x3 of a stage, one shared PReLU slope each (PyTorch {@code nn.PReLU()}), squared
  * error summed over the minibatch, and the last layer trained at half the learning rate (the seed's optimiser
- * groups). {@code channels} sets the first stage's width (the others halve it).
+ * groups). {@code channels} sets the first stage's width (the others halve it). With {@code residual} the
+ * JPEG input is added to the last layer's output, so the net learns the correction, not the image: the seed's net
+ * starts far from the identity and spends its first thousands of iterations getting back to the JPEG it was given.
  */
 final class Arcnn extends BaseArchitecture {
     Arcnn() {
@@ -37,6 +39,9 @@ final class Arcnn extends BaseArchitecture {
         x = b.conv("bottleneck", x, 1, 16, Activation.IDENTITY);
         x = b.prelu("bottleneck_prelu", x);
         x = b.conv("reconstruct", x, 5, m.colors(), Activation.IDENTITY, 1, 1, ScaledLearningRate.scale(updater, 0.5));
+        if (m.residual()) {
+            x = b.add("residual", "in", x);
+        }
         b.output("out", x, m.lossOr(task().loss()), 1.0);
         return b.build("out");
     }

@@ -22,12 +22,14 @@ import org.taskscale.layers.PixelLoss;
  * @param quantize round the learned LR / grey image to 8 bits inside the graph
  * @param lrJpeg while training, store a rescaler's 8-bit LR image as a JPEG of a quality from this range before the
  *     upscaler sees it (straight-through gradient); null: not
+ * @param residual add the input image to the output (global residual learning), so that a same-size restorer
+ *     starts near the identity; arcnn only (the seed's restorer has no such skip)
  * @param layout tensor layout of every layer
  * @param seed weight-initialisation seed
  */
 public record ModelConfig(String name, int scale, int colors, int channels, int blocks, double resScale,
                           PixelLoss.Kind loss, double guidanceWeight, boolean quantize, QualityRange lrJpeg,
-                          CNN2DFormat layout, long seed) {
+                          boolean residual, CNN2DFormat layout, long seed) {
     public static final String PATH = "taskscale.model";
 
     public ModelConfig {
@@ -75,56 +77,61 @@ public record ModelConfig(String name, int scale, int colors, int channels, int 
         }
         return new ModelConfig(name, m.getInt("scale"), m.getInt("colors"), m.getInt("channels"), m.getInt("blocks"),
                 m.getDouble("res-scale"), kind, m.getDouble("guidance-weight"), m.getBoolean("quantize"),
-                q.isEmpty() ? null : new QualityRange(q.get(0), q.get(1)), CNN2DFormat.valueOf(layout),
-                m.getLong("seed"));
+                q.isEmpty() ? null : new QualityRange(q.get(0), q.get(1)), m.getBoolean("residual"),
+                CNN2DFormat.valueOf(layout), m.getLong("seed"));
     }
 
     /** The defaults of every field for {@code name}: scale 2, RGB, architecture defaults, NHWC. */
     public static ModelConfig defaults(String name) {
-        return new ModelConfig(name, 2, 3, 0, 0, 1.0, null, 0.5, true, null, CNN2DFormat.NHWC, 0);
+        return new ModelConfig(name, 2, 3, 0, 0, 1.0, null, 0.5, true, null, false, CNN2DFormat.NHWC, 0);
     }
 
     public ModelConfig withName(String n) {
-        return new ModelConfig(n, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize, lrJpeg,
-                layout, seed);
+        return new ModelConfig(n, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize,
+                lrJpeg, residual, layout, seed);
     }
 
     public ModelConfig withScale(int s) {
-        return new ModelConfig(name, s, colors, channels, blocks, resScale, loss, guidanceWeight, quantize, lrJpeg,
-                layout, seed);
+        return new ModelConfig(name, s, colors, channels, blocks, resScale, loss, guidanceWeight, quantize,
+                lrJpeg, residual, layout, seed);
     }
 
     public ModelConfig withColors(int c) {
-        return new ModelConfig(name, scale, c, channels, blocks, resScale, loss, guidanceWeight, quantize, lrJpeg,
-                layout, seed);
+        return new ModelConfig(name, scale, c, channels, blocks, resScale, loss, guidanceWeight, quantize,
+                lrJpeg, residual, layout, seed);
     }
 
     /** A smaller (or larger) instance: {@code c} channels and {@code b} blocks. */
     public ModelConfig withSize(int c, int b) {
-        return new ModelConfig(name, scale, colors, c, b, resScale, loss, guidanceWeight, quantize, lrJpeg, layout,
-                seed);
+        return new ModelConfig(name, scale, colors, c, b, resScale, loss, guidanceWeight, quantize,
+                lrJpeg, residual, layout, seed);
     }
 
     public ModelConfig withQuantize(boolean q) {
-        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, q, lrJpeg,
-                layout, seed);
+        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, q,
+                lrJpeg, residual, layout, seed);
     }
 
     /** The same model trained through JPEG round trips of its LR image at qualities in {@code range} (null: not). */
     public ModelConfig withLrJpeg(QualityRange range) {
         return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize,
-                range, layout,
-                seed);
+                range, residual, layout, seed);
+    }
+
+    /** The same model with ({@code r}) or without the input added to its output. */
+    public ModelConfig withResidual(boolean r) {
+        return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize,
+                lrJpeg, r, layout, seed);
     }
 
     public ModelConfig withLayout(CNN2DFormat f) {
         return new ModelConfig(name, scale, colors, channels, blocks, resScale, loss, guidanceWeight, quantize,
-                lrJpeg, f, seed);
+                lrJpeg, residual, f, seed);
     }
 
     public ModelConfig withLoss(PixelLoss.Kind k) {
-        return new ModelConfig(name, scale, colors, channels, blocks, resScale, k, guidanceWeight, quantize, lrJpeg,
-                layout, seed);
+        return new ModelConfig(name, scale, colors, channels, blocks, resScale, k, guidanceWeight, quantize,
+                lrJpeg, residual, layout, seed);
     }
 
     /** {@link #channels} or {@code dflt} when it is 0. */

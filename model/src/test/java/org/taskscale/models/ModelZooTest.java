@@ -72,7 +72,7 @@ class ModelZooTest {
             INDArray a = ModelRegistry.build(m).params();
             assertEquals(a, ModelRegistry.build(m).params(), name);
             ModelConfig other = new ModelConfig(m.name(), m.scale(), m.colors(), m.channels(), m.blocks(), m.resScale(),
-                    m.loss(), m.guidanceWeight(), m.quantize(), m.lrJpeg(), m.layout(), 7);
+                    m.loss(), m.guidanceWeight(), m.quantize(), m.lrJpeg(), m.residual(), m.layout(), 7);
             assertTrue(!a.equals(ModelRegistry.build(other).params()), name + " with another seed");
         }
     }
@@ -245,6 +245,20 @@ class ModelZooTest {
         double other = ((BaseLayer) g.getLayer("stage2_conv1").conf().getLayer()).getIUpdater().getLearningRate(10, 0);
         assertEquals(2e-4, other, 1e-12);
         assertEquals(1e-4, last, 1e-12);
+    }
+
+    @Test
+    void residualArcnnAddsItsInputToTheSeedNetsOutput() {
+        ModelConfig plain = small("arcnn");
+        ComputationGraph p = ModelRegistry.build(plain);
+        ComputationGraph r = ModelRegistry.build(plain.withResidual(true));
+        assertEquals(p.params(), r.params(), "the skip adds no parameters and draws the same weights");
+        INDArray x = input(ModelRegistry.get("arcnn"), plain, 2, 16);
+        INDArray expected = p.outputSingle(x.dup()).add(x);
+        INDArray got = r.outputSingle(x.dup());
+        assertTrue(expected.equalsWithEps(got, 1e-5), "out(x) = x + seed net(x)");
+        r.getLayer("reconstruct").params().assign(0);
+        assertTrue(x.equalsWithEps(r.outputSingle(x.dup()), 1e-6), "a zero last layer is the identity");
     }
 
     @Test
