@@ -22,8 +22,8 @@ import org.taskscale.layers.PixelLoss;
  * @param quantize round the learned LR / grey image to 8 bits inside the graph
  * @param lrJpeg while training, store a rescaler's 8-bit LR image as a JPEG of a quality from this range before the
  *     upscaler sees it (straight-through gradient); null: not
- * @param residual add the input image to the output (global residual learning), so that a same-size restorer
- *     starts near the identity; arcnn only (the seed's restorer has no such skip)
+ * @param residual global residual learning: arcnn adds its input image to its output, car adds the bicubic
+ *     upscaling of its LR image to its upscaler's output, so that each learns a correction (the others ignore it)
  * @param layout tensor layout of every layer
  * @param seed weight-initialisation seed
  */

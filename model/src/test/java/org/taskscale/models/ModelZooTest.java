@@ -262,6 +262,22 @@ class ModelZooTest {
     }
 
     @Test
+    void residualCarAddsTheBicubicUpscalingOfItsLrImageToTheUpscalersOutput() {
+        ModelConfig plain = small("car");
+        ComputationGraph p = ModelRegistry.build(plain);
+        ComputationGraph r = ModelRegistry.build(plain.withResidual(true));
+        assertEquals(p.params(), r.params());
+        INDArray x = input(ModelRegistry.get("car"), plain, 2, 16);
+        INDArray[] po = p.output(x.dup());
+        java.util.Map<String, INDArray> acts = r.feedForward(new INDArray[] {x.dup()}, false, false);
+        assertEquals(po[0], acts.get("lr"), "the LR image is the plain net's");
+        INDArray skip = acts.get("up_bicubic");
+        assertTrue(po[1].add(skip).equalsWithEps(acts.get("hr"), 1e-5), "hr = bicubic(LR) + the paper's upscaler");
+        assertTrue(skip.sub(x).norm2Number().doubleValue() < po[1].sub(x).norm2Number().doubleValue(),
+                "the skip alone is nearer the input than the untrained upscaler");
+    }
+
+    @Test
     void learningRateMultipliersScaleNamedLayersAndRejectUnknownOnes() {
         ComputationGraph g = ModelRegistry.build(small("edsr"), new Adam(1e-3), java.util.Map.of("tail", 0.1, "head", 2.0));
         assertEquals(1e-4, ((BaseLayer) g.getLayer("tail").conf().getLayer()).getIUpdater().getLearningRate(5, 0), 1e-12);
