@@ -25,16 +25,23 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code taskscale bench prep}: the prep job's patches/s on the seed restorer's task (128x128 patches, JPEG q10)
- * on {@code local[1]} and {@code local[2]}, wall clock including Spark's start-up, beside the seed's PIL pipeline
- * ({@code peers/pil_prep_bench.py} beside this class, one process) on the same photos. By default the whole JVM is confined
+ * on {@code local[1]} and {@code local[2]}, wall clock including Spark's start-up, beside two Python programs on the
+ * same photos and the same CPU, one process each ({@code peers/} beside this class): the peer, prep's own work
+ * written well with PIL on libjpeg-turbo ({@code pil_prep_peer.py}: each photo decoded once, the same rescale,
+ * rotations, flips, crops, JPEG round trips and bytes per patch), and the limit, the codec time alone of that work
+ * ({@code pil_prep_peer.py --limit}). The peer and the limit run after each timed local[1] run, so that a slow spell
+ * of a shared machine touches all three. The seed's pipeline ({@code pil_prep_bench.py}, a decode per patch) is
+ * measured once at the end, for comparison with older figures. By default the whole JVM is confined
  * to one CPU for the local[1] runs and to two for the local[2] runs ({@code taskset}): an unconfined local[1] run
  * has one executor thread but lends the JIT compiler, the collector and Spark's own threads the second core.
  */
 @Command(name = "prep",
-        description = "Prep throughput (jpeg task, 128x128, q10) on local[1] and local[2] against the seed's PIL"
-                + " pipeline on the same photos; prints patches/s, the per-core ratio and the 1 -> 2 core scaling."
-                + " Each timed run starts its own Spark context (counted); --warm-up untimed full-size runs come first,"
-                + " then --repeat pairs of local[1] and local[2] runs, alternating; the figures are their medians."
+        description = "Prep throughput (jpeg task, 128x128, q10) on local[1] and local[2] against the same work in"
+                + " Python (PIL, each photo decoded once) and against libjpeg-turbo's codec time alone for that work,"
+                + " one core each; prints patches/s, prep ours/peer=R and prep ours/limit=R per core (above 1: ours is"
+                + " faster) and the 1 -> 2 core scaling. Each timed run starts its own Spark context (counted);"
+                + " --warm-up untimed full-size runs come first, then --repeat pairs of local[1] and local[2] runs,"
+                + " alternating, each local[1] run followed by the peer and the limit; the figures are medians."
                 + " local[1] runs on one CPU and local[2] on two (the whole process, with taskset) unless --no-pin.")
 final class BenchPrepCommand extends BenchTool {
     @Option(names = "--photos", description = "Photo directory (default: the bundled samples; a larger"
@@ -51,7 +58,8 @@ final class BenchPrepCommand extends BenchTool {
     @Option(names = "--quality", defaultValue = "10", description = "JPEG quality. Default: ${DEFAULT-VALUE}.")
     int quality;
 
-    @Option(names = "--peer-seconds", defaultValue = "30", description = "Seconds the PIL peer runs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--peer-seconds", defaultValue = "30", description = "Seconds the seed's PIL pipeline runs."
+            + " Default: ${DEFAULT-VALUE}.")
     double peerSeconds;
 
     @Option(names = "--repeat", defaultValue = "3", description = "Timed pairs of runs (local[1], local[2]);"
@@ -67,7 +75,7 @@ final class BenchPrepCommand extends BenchTool {
             + " also uses the second core for compiling, collecting and Spark's own threads).")
     boolean noPin;
 
-    @Option(names = "--no-peer", description = "Measure ours only.")
+    @Option(names = "--no-peer", description = "Measure ours only (no peer, limit or seed pipeline).")
     boolean noPeer;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with PIL. Default: ${DEFAULT-VALUE}.")
@@ -146,6 +154,15 @@ final class BenchPrepCommand extends BenchTool {
                 out.printf(Locale.ROOT, "  ours %s: %d patches in %.1f s (Spark start-up included) = %.1f patches/s;"
                         + " process CPU %.1f s = %.2f cores%n", master, m.contents().counts().get("patches"), s, rate, cpu, cpu / s);
                 out.flush();
+                if (!noPeer && master.equals("local[1]")) {
+                    Path peerOut = tmp.resolve("peer");
+                    rates.computeIfAbsent("peer", k -> new ArrayList<>()).add(python(pin, "pil_prep_peer.py",
+                            List.of(dir.toString(), Integer.toString(perImage), Integer.toString(patch),
+                                    Integer.toString(quality), peerOut.toString()), out));
+                    rates.computeIfAbsent("limit", k -> new ArrayList<>()).add(python(pin, "pil_prep_peer.py",
+                            List.of("--limit", dir.toString(), Integer.toString(perImage), Integer.toString(patch),
+                                    Integer.toString(quality)), out));
+                }
             } finally {
                 deleteTree(tmp);
             }
@@ -160,21 +177,32 @@ final class BenchPrepCommand extends BenchTool {
         out.printf(Locale.ROOT, "prep local[1] patches/s=%.1f local[2] patches/s=%.1f scaling=%.2f (medians of %d)%n",
                 one, two, two / one, repeat);
         if (!noPeer) {
-            Path script = Peers.script("pil_prep_bench.py");
-            // the peer is one single-threaded process; pinned like our local[1] runs when those are
-            List<String> cmd = new ArrayList<>();
-            if (pin != null) {
-                cmd.addAll(List.of("taskset", "-c", pin.one()));
-            }
-            cmd.add(python);
-            double peer = BenchCommand.runScript(cmd, script, List.of(dir.toString(), Double.toString(peerSeconds),
-                    Integer.toString(patch), Integer.toString(quality)), Pattern.compile("= ([0-9.]+) patches/s"), out);
-            out.printf(Locale.ROOT, "prep peer (PIL, 1 process%s) patches/s=%.1f%n", pin == null ? "" : ", CPU " + pin.one(),
-                    peer);
-            out.printf(Locale.ROOT, "prep ours local[1]/peer=%.1f (per core)%n", one / peer);
+            double peer = BenchCommand.median(rates.get("peer"));
+            double limit = BenchCommand.median(rates.get("limit"));
+            String cpu = pin == null ? "" : ", CPU " + pin.one();
+            out.printf(Locale.ROOT, "prep peer (PIL, each photo decoded once, 1 process%s) patches/s=%.1f%n", cpu, peer);
+            out.printf(Locale.ROOT, "prep limit (libjpeg-turbo's codec time alone, 1 process%s) patches/s=%.1f%n", cpu,
+                    limit);
+            out.printf(Locale.ROOT, "prep ours/peer=%.2f (local[1] against the peer, per core, medians of %d)%n",
+                    one / peer, repeat);
+            out.printf(Locale.ROOT, "prep ours/limit=%.2f (local[1] against the limit, per core)%n", one / limit);
+            double seed = python(pin, "pil_prep_bench.py", List.of(dir.toString(), Double.toString(peerSeconds),
+                    Integer.toString(patch), Integer.toString(quality)), out);
+            out.printf(Locale.ROOT, "prep seed pipeline (PIL, a decode per patch) patches/s=%.1f; ours/seed=%.1f%n",
+                    seed, one / seed);
         }
         out.flush();
         return 0;
+    }
+
+    /** Runs a peer script on one core (local[1]'s, when pinned) and returns the patches/s it printed. */
+    private double python(CpuPinning pin, String script, List<String> args, PrintWriter out) {
+        List<String> cmd = new ArrayList<>();
+        if (pin != null) {
+            cmd.addAll(List.of("taskset", "-c", pin.one()));
+        }
+        cmd.add(python);
+        return BenchCommand.runScript(cmd, Peers.script(script), args, Pattern.compile("= ([0-9.]+) patches/s"), out);
     }
 
     /**

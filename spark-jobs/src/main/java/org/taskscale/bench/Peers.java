@@ -17,7 +17,7 @@ final class Peers {
 
     /** Every script, and the helper module the others import. */
     static final List<String> SCRIPTS = List.of("common.py", "torch_train_bench.py", "pil_prep_bench.py",
-            "torch_tad_quality.py");
+            "pil_prep_peer.py", "torch_tad_quality.py");
 
     private static Path dir;
 
