@@ -83,28 +83,30 @@ public final class BenchCommand implements Runnable {
             }
         }
 
-        /** Repeats our measurement ({@code ours} gets the repeat's index), each followed by the peer's with --vs-torch. */
-        Medians alternate(java.util.function.IntToDoubleFunction ours, String peerModel, double seconds, String key,
+        /**
+         * Repeats our measurement ({@code ours} gets the repeat's index), each followed by the peer's (run with
+         * {@code peerArgs}) with --vs-torch.
+         */
+        Medians alternate(java.util.function.IntToDoubleFunction ours, List<String> peerArgs, String key,
                           PrintWriter out) {
             List<Double> o = new ArrayList<>();
             List<Double> t = new ArrayList<>();
             for (int r = 0; r < Math.max(1, repeat); r++) {
                 o.add(ours.applyAsDouble(r));
                 if (vsTorch) {
-                    t.add(runPeer(peerModel, seconds, key, out));
+                    t.add(runPeer(peerArgs, key, out));
                 }
             }
             return new Medians(median(o), vsTorch ? median(t) : Double.NaN, o.size());
         }
 
-        /** Runs the peer and returns the value of {@code key=} it printed (ms/iter or ms/image). */
-        double runPeer(String model, double seconds, String key, PrintWriter out) {
+        /** Runs the peer with {@code args} and returns the value of {@code key=} it printed (ms/iter or ms/image). */
+        double runPeer(List<String> args, String key, PrintWriter out) {
             Path script = script();
             if (!Files.isRegularFile(script)) {
                 throw new UserException("The PyTorch peer script " + script + " is missing: pass --peer-script.");
             }
-            return runScript(python, script, List.of(model, Double.toString(seconds)),
-                    Pattern.compile(Pattern.quote(key) + "=([0-9.]+)"), out);
+            return runScript(python, script, args, Pattern.compile(Pattern.quote(key) + "=([0-9.]+)"), out);
         }
     }
 
@@ -177,8 +179,8 @@ public final class BenchCommand implements Runnable {
     /** {@code bench train --arch NAME}. */
     @Command(name = "train",
             description = "Train NAME on random data after a warm-up; prints ms/iter=… samples/s=… (and ours/theirs"
-                    + " with --vs-torch). Networks: every registered model (taskscale models) and aetad2, the peer's"
-                    + " own autoencoder; the PyTorch peer has srcnn, arcnn, edsr and aetad2.")
+                    + " with --vs-torch: the same network, shapes and loss in PyTorch, measured alternately)."
+                    + " Networks: every registered model (taskscale models) and aetad2, the peer's own autoencoder.")
     static final class Train extends BenchTool {
         @Option(names = "--arch", required = true, description = "Network: ${COMPLETION-CANDIDATES}.",
                 completionCandidates = Names.class)
@@ -211,15 +213,9 @@ public final class BenchCommand implements Runnable {
             if (!PeerNets.NAMES.contains(arch)) {
                 throw new UserException("Unknown --arch '" + arch + "'; known: " + String.join(", ", PeerNets.NAMES) + ".");
             }
-            if (peer.vsTorch && !PeerNets.PEER_NAMES.contains(arch)) {
-                throw new UserException("The PyTorch peer has no '" + arch + "' (it has " + String.join(", ",
-                        PeerNets.PEER_NAMES) + "): leave out --vs-torch.");
-            }
-            if ((batch != 0 || patch != 0) && peer.vsTorch) {
-                throw new UserException("--vs-torch compares the peer's own shapes: leave out --batch and --patch.");
-            }
             PeerNets.Spec net = PeerNets.build(arch, batch, patch, peer.format);
             long[] s = net.inputShape();
+            long side = peer.format == CNN2DFormat.NHWC ? s[1] : s[2];
             boolean nhwc = peer.format == CNN2DFormat.NHWC;
             double flops = Flops.training(net.net().getConfiguration(), s[0], nhwc
                     ? InputType.convolutional(s[1], s[2], s[3], CNN2DFormat.NHWC) : InputType.convolutional(s[2], s[3], s[1]));
@@ -235,7 +231,7 @@ public final class BenchCommand implements Runnable {
                 out.println("  ours: " + res.line());
                 out.flush();
                 return res.meanMs();
-            }, arch, seconds, "ms/iter", out);
+            }, List.of(arch, Double.toString(seconds), Long.toString(s[0]), Long.toString(side)), "ms/iter", out);
             double ms = med.ours();
             out.printf(Locale.ROOT, "%s ms/iter=%.1f samples/s=%.1f%n", arch, ms, 1000.0 * s[0] / ms);
             double gflops = flops / ms / 1e6;
@@ -258,15 +254,17 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** {@code bench infer --arch edsr}. */
+    /** {@code bench infer --arch NAME}. */
     @Command(name = "infer",
-            description = "Forward passes of x2 EDSR-baseline on one 3xSIZExSIZE image; prints ms/image and output"
-                    + " megapixels/s (and ours/theirs with --vs-torch).")
+            description = "Forward passes of NAME on one image of SIZE x SIZE (its input channels); prints ms/image"
+                    + " and megapixels/s of the input (and ours/theirs with --vs-torch, measured alternately).")
     static final class Infer extends BenchTool {
-        @Option(names = "--arch", defaultValue = "edsr", description = "Network (edsr). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--arch", defaultValue = "edsr", description = "Network: ${COMPLETION-CANDIDATES}."
+                + " Default: ${DEFAULT-VALUE}.", completionCandidates = Names.class)
         String arch;
 
-        @Option(names = "--size", defaultValue = "512", description = "Input side. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--size", defaultValue = "512", description = "Input side (a multiple of 8 for car and"
+                + " colorize-large). Default: ${DEFAULT-VALUE}.")
         int size;
 
         @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
@@ -277,27 +275,31 @@ public final class BenchCommand implements Runnable {
 
         @Override
         int measure(PrintWriter out) {
-            if (!arch.equals("edsr")) {
-                throw new UserException("bench infer measures --arch edsr only (the peer's edsr-infer), not '" + arch + "'.");
+            if (!PeerNets.NAMES.contains(arch)) {
+                throw new UserException("Unknown --arch '" + arch + "'; known: " + String.join(", ", PeerNets.NAMES) + ".");
             }
-            if (size != 512 && peer.vsTorch) {
-                throw new UserException("--vs-torch compares the peer's 512x512 input: leave out --size.");
+            if (size < 8) {
+                throw new UserException("--size must be 8 or more, not " + size + ".");
             }
-            var net = PeerNets.build("edsr", 1, size, peer.format).net();
-            double outMp = 4.0 * size * size / 1e6;
+            PeerNets.Spec spec = PeerNets.build(arch, 1, size, peer.format);
+            long[] s = spec.inputShape();
+            int channels = (int) (peer.format == CNN2DFormat.NHWC ? s[3] : s[1]);
+            double inMp = (double) size * size / 1e6;
+            out.printf(Locale.ROOT, "bench infer %s: one %dx%dx%d image, %d threads%n", arch, channels, size, size,
+                    threads());
             PeerOptions.Medians med = peer.alternate(r -> {
-                double ms = TrainBench.infer(net, size, peer.format == CNN2DFormat.NHWC, seconds);
-                out.printf(Locale.ROOT, "  ours: edsr-infer %dx%d->%dx%d ms/image=%.0f output_megapixels/s=%.3f%n",
-                        size, size, 2 * size, 2 * size, ms, outMp / (ms / 1000));
+                double ms = TrainBench.infer(spec.net(), channels, size, peer.format == CNN2DFormat.NHWC, seconds);
+                out.printf(Locale.ROOT, "  ours: %s-infer %dx%d ms/image=%.0f input_megapixels/s=%.3f%n", arch, size,
+                        size, ms, inMp / (ms / 1000));
                 out.flush();
                 return ms;
-            }, "edsr-infer", seconds, "ms/image", out);
+            }, List.of("infer", arch, Double.toString(seconds), Integer.toString(size)), "ms/image", out);
             double ms = med.ours();
-            out.printf(Locale.ROOT, "edsr-infer ms/image=%.0f output_megapixels/s=%.3f%n", ms, outMp / (ms / 1000));
+            out.printf(Locale.ROOT, "%s-infer ms/image=%.0f input_megapixels/s=%.3f%n", arch, ms, inMp / (ms / 1000));
             if (peer.vsTorch) {
-                out.printf(Locale.ROOT, "edsr-infer torch ms/image=%.0f output_megapixels/s=%.3f%n", med.theirs(),
-                        outMp / (med.theirs() / 1000));
-                med.printRatio("edsr-infer", out);
+                out.printf(Locale.ROOT, "%s-infer torch ms/image=%.0f input_megapixels/s=%.3f%n", arch, med.theirs(),
+                        inMp / (med.theirs() / 1000));
+                med.printRatio(arch + "-infer", out);
             }
             out.flush();
             return 0;

@@ -21,18 +21,16 @@ import org.taskscale.models.ModelRegistry;
 
 /**
  * The networks {@code bench train} measures: every registered architecture (built by the model registry) and
- * {@code aetad2}, the peer's own small TAD-like autoencoder. The PyTorch peer ({@code peers/
- * torch_train_bench.py}) has srcnn, arcnn, edsr and aetad2; for those the default shapes are the peer's (srcnn on
- * one channel). Adam (lr 1e-4), as the peer trains them.
+ * {@code aetad2}, the peer's own small TAD-like autoencoder. The PyTorch peer ({@code peers/torch_train_bench.py},
+ * its networks in {@code peers/torch_nets.py}) has every one of them, and trains them at the shapes given here (srcnn
+ * on one channel; arcnn with minibatch 8, the others 16; each architecture's default patch). Adam (lr 1e-4), as the
+ * peer trains them.
  */
 public final class PeerNets {
     /** A benchmark network with its input shape ({@code [N, C, H, W]} or {@code [N, H, W, C]}). */
     public record Spec(String name, ComputationGraph net, long[] inputShape) {}
 
-    /** The networks the PyTorch peer script also trains. */
-    public static final java.util.List<String> PEER_NAMES = java.util.List.of("srcnn", "arcnn", "edsr", "aetad2");
-
-    /** Every network {@link #build} knows: the registry's, then aetad2. */
+    /** Every network {@link #build} knows, each with its PyTorch peer: the registry's, then aetad2. */
     public static final java.util.List<String> NAMES = java.util.stream.Stream.concat(ModelRegistry.names().stream(),
             java.util.stream.Stream.of("aetad2")).toList();
 

@@ -16,7 +16,7 @@ final class Peers {
     private Peers() {}
 
     /** Every script, and the helper module the others import. */
-    static final List<String> SCRIPTS = List.of("common.py", "torch_train_bench.py", "pil_prep_bench.py",
+    static final List<String> SCRIPTS = List.of("common.py", "torch_nets.py", "torch_train_bench.py", "pil_prep_bench.py",
             "pil_prep_peer.py", "torch_tad_quality.py");
 
     private static Path dir;

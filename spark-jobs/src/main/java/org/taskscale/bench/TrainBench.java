@@ -75,9 +75,10 @@ public final class TrainBench {
         return new Result(spec.name(), spec.inputShape()[0], times.size(), median(times), total / times.size());
     }
 
-    /** Forward passes of {@code net} on one 3-channel {@code size x size} input; returns ms per image. */
-    public static double infer(ComputationGraph net, int size, boolean nhwc, double seconds) {
-        INDArray x = nhwc ? Nd4j.rand(DataType.FLOAT, 1, size, size, 3) : Nd4j.rand(DataType.FLOAT, 1, 3, size, size);
+    /** Forward passes of {@code net} on one {@code channels x size x size} input; returns ms per image. */
+    public static double infer(ComputationGraph net, int channels, int size, boolean nhwc, double seconds) {
+        INDArray x = nhwc ? Nd4j.rand(DataType.FLOAT, 1, size, size, channels)
+                : Nd4j.rand(DataType.FLOAT, 1, channels, size, size);
         for (int i = 0; i < 2; i++) {
             net.output(x);
         }
