@@ -248,3 +248,11 @@ def build(name):
 
 NAMES = ['srcnn', 'srcnn-955', 'arcnn', 'edsr', 'aetad-small', 'aetad-large', 'aetad-skip', 'colorize-basic',
          'colorize-large', 'aetad-color', 'car']
+
+
+if __name__ == '__main__':
+    # one line per network: its name and its parameters, counting batch norm's running statistics as DL4J does
+    for n in NAMES:
+        m = build(n)[0]
+        stats = sum(b.numel() for k, b in m.named_buffers() if k.endswith(('running_mean', 'running_var')))
+        print(n, sum(p.numel() for p in m.parameters()) + stats)
