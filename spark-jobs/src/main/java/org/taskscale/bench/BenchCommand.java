@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "Measure training or inference throughput, optionally against the PyTorch peer.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Resampler.class,
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Peak.class,
+            BenchCommand.Resampler.class,
             BenchCommand.Plan.class, BenchPrepCommand.class, BenchSparkCommand.class, BenchFaultsCommand.class,
             BenchCorpusCommand.class, BenchScaleCommand.class})
 public final class BenchCommand implements Runnable {
@@ -161,14 +162,6 @@ public final class BenchCommand implements Runnable {
         return omp != null ? Integer.parseInt(omp.trim()) : Runtime.getRuntime().availableProcessors();
     }
 
-    static boolean hasAvx512() {
-        try {
-            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         Collections.sort(s);
@@ -199,10 +192,9 @@ public final class BenchCommand implements Runnable {
                 + " (and at least 3 steps): the JVM compiles ND4J's Java code while it runs. Default: ${DEFAULT-VALUE}.")
         double warmup;
 
-        @Option(names = "--peak-gflops", defaultValue = "157",
-                description = "An fp32 peak for the fraction-of-peak line; the issue's figure for this machine kind is"
-                        + " 2 cores x 32 FLOP/cycle (AVX2 FMA) x 2.45 GHz = 157. With AVX-512 the line also shows twice"
-                        + " that. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--peak-gflops", defaultValue = "0",
+                description = "The fp32 peak for the fraction-of-peak line; 0 (the default) measures it first, as"
+                        + " bench peak does (a 2048x2048 SGEMM for 5 s).")
         double peak;
 
         @picocli.CommandLine.Mixin
@@ -223,6 +215,12 @@ public final class BenchCommand implements Runnable {
                     arch, peer.format, java.util.Arrays.toString(s), flops / 1e9, threads(),
                     Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
             out.flush();
+            if (!(peak > 0)) {
+                MachinePeak.Result p = MachinePeak.sgemm(2048, 5);
+                peak = p.gflops();
+                out.printf(Locale.ROOT, "  measured peak: SGEMM %dx%d, %d threads, %.1f GFLOP/s%n", p.side(), p.side(),
+                        p.threads(), peak);
+            }
             PeerOptions.Medians med = peer.alternate(r -> {
                 TrainBench.Result res = TrainBench.train(net, seconds, r == 0 ? 3 : 1, r == 0 ? warmup : 0, m -> {
                     out.println("  " + m);
@@ -235,9 +233,8 @@ public final class BenchCommand implements Runnable {
             double ms = med.ours();
             out.printf(Locale.ROOT, "%s ms/iter=%.1f samples/s=%.1f%n", arch, ms, 1000.0 * s[0] / ms);
             double gflops = flops / ms / 1e6;
-            out.printf(Locale.ROOT, "%s convolution GFLOP/s=%.1f (%.0f%% of %.0f GFLOP/s%s)%n", arch, gflops,
-                    100 * gflops / peak, peak, hasAvx512() ? String.format(Locale.ROOT, "; %.0f%% of %.0f with this CPU's"
-                            + " AVX-512", 50 * gflops / peak, 2 * peak) : "");
+            out.printf(Locale.ROOT, "%s convolution GFLOP/s=%.1f fraction_of_peak=%.2f (peak %.0f GFLOP/s)%n", arch,
+                    gflops, gflops / peak, peak);
             if (peer.vsTorch) {
                 out.printf(Locale.ROOT, "%s torch ms/iter=%.1f samples/s=%.1f%n", arch, med.theirs(), 1000.0 * s[0] / med.theirs());
                 med.printRatio(arch, out);
@@ -301,6 +298,31 @@ public final class BenchCommand implements Runnable {
                         inMp / (med.theirs() / 1000));
                 med.printRatio(arch + "-infer", out);
             }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code bench peak}. */
+    @Command(name = "peak",
+            description = "The machine's measured fp32 peak: the best rate of SIDE x SIDE single-precision matrix"
+                    + " products (ND4J's BLAS) on all of ND4J's threads, and that per thread.")
+    static final class Peak extends BenchTool {
+        @Option(names = "--side", defaultValue = "2048", description = "Matrix side. Default: ${DEFAULT-VALUE}.")
+        int side;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Seconds per measurement. Default: ${DEFAULT-VALUE}.")
+        double seconds;
+
+        @Override
+        int measure(PrintWriter out) {
+            if (side < 64) {
+                throw new UserException("--side must be 64 or more, not " + side + ".");
+            }
+            MachinePeak.Result all = MachinePeak.sgemm(side, seconds);
+            out.printf(Locale.ROOT, "peak SGEMM %dx%d threads=%d GFLOP/s=%.1f (best of %d)%n", side, side, all.threads(),
+                    all.gflops(), all.products());
+            out.printf(Locale.ROOT, "peak per thread GFLOP/s=%.1f%n", all.gflops() / all.threads());
             out.flush();
             return 0;
         }
