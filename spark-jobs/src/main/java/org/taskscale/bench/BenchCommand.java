@@ -179,10 +179,12 @@ public final class BenchCommand implements Runnable {
                 completionCandidates = Names.class)
         String arch;
 
-        @Option(names = "--batch", defaultValue = "0", description = "Minibatch (default: the peer's).")
+        @Option(names = "--batch", defaultValue = "0",
+                description = "Minibatch (default: 16, arcnn 8; the peer trains the same).")
         int batch;
 
-        @Option(names = "--patch", defaultValue = "0", description = "Input patch side (default: the peer's).")
+        @Option(names = "--patch", defaultValue = "0",
+                description = "Input patch side (default: the architecture's own; the peer trains the same).")
         int patch;
 
         @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
