@@ -26,8 +26,8 @@ import org.taskscale.tasks.Tasks;
  * 256 channels and 32 blocks). Departures: zero 'same' padding instead of reflection, no mean shift, one offset
  * head of 2k^2 channels for both directions, softmax instead of clamp-and-divide. HR sides must be multiples of 8.
  * With {@code residual} the upscaler's output is added to the bicubic upscaling of the LR image (as aetad-skip's
- * is), so that it learns the correction: the paper's upscaler learns the whole image, which small runs do not
- * reach (a 16-channel CAR was 8 dB under bicubic after 256 iterations).
+ * is), so that it learns the correction: the paper's upscaler learns the whole image, which short runs of a
+ * small CAR do not get far enough into to beat bicubic.
  */
 final class Car extends BaseArchitecture {
     static final double OFFSET_L1 = 1e-3;
