@@ -11,6 +11,7 @@ import org.taskscale.degrade.RandomRescale;
 import org.taskscale.image.Image;
 import org.taskscale.image.ImageDecoder;
 import org.taskscale.image.ImageReadException;
+import org.taskscale.spark.RecordKryoRegistrator;
 
 /**
  * One photo in, its augmented 8-bit RGB source patches out (or the reason it was refused). The photo is decoded
@@ -21,7 +22,8 @@ import org.taskscale.image.ImageReadException;
  */
 public final class PhotoPatcher implements Serializable {
     /** An augmented source patch: 3 x size x size bytes (CHW) and its sort key and JPEG quality. */
-    public record SourcePatch(long key, String path, int index, int size, byte[] rgb, int quality) implements Serializable {
+    public record SourcePatch(long key, String path, int index, int size, byte[] rgb, int quality)
+            implements Serializable, RecordKryoRegistrator.Fields {
         /** The patch as an image on the 0..255 scale. */
         public Image image() {
             float[] d = new float[rgb.length];
@@ -34,7 +36,7 @@ public final class PhotoPatcher implements Serializable {
 
     /** What became of one photo: its patches, or a reject reason with details. */
     public record Outcome(String path, boolean valid, List<SourcePatch> patches, String reason, String detail)
-            implements Serializable {
+            implements Serializable, RecordKryoRegistrator.Fields {
         public boolean rejected() {
             return reason != null;
         }
@@ -164,19 +166,40 @@ public final class PhotoPatcher implements Serializable {
         int outStep = rowsAlongS ? 1 : p;     // patch step of the inner loop
         int inLine = rowsAlongS ? dr : ds;    // source step of the outer loop
         int outLine = rowsAlongS ? p : 1;     // patch step of the outer loop
+        float[] line = new float[p];
         for (int c = 0; c < 3; c++) {
             int base = (plane[c] * h + y) * w + x + origin;
             float g = gain[c];
             for (int a = 0; a < p; a++) {
                 int src = base + a * inLine;
                 int o = c * p * p + a * outLine;
-                for (int t = 0; t < p; t++) {
-                    float v = Math.max(0f, Math.min(255f, d[src + t * inStep] * g));
-                    rgb[o + t * outStep] = (byte) (int) Math.floor(v + 0.5);  // Math.round, not intrinsic in JDK 17
+                // the source line first, in patch order (forwards for the JIT's vector loop, which a negative or
+                // strided index defeats), then scaled, rounded and stored
+                if (inStep == 1) {
+                    System.arraycopy(d, src, line, 0, p);
+                } else {
+                    for (int t = 0; t < p; t++) {
+                        line[t] = d[src + t * inStep];
+                    }
+                }
+                if (outStep == 1) {
+                    for (int t = 0; t < p; t++) {
+                        rgb[o + t] = level(line[t] * g);
+                    }
+                } else {
+                    for (int t = 0; t < p; t++) {
+                        rgb[o + t * outStep] = level(line[t] * g);
+                    }
                 }
             }
         }
         return rgb;
+    }
+
+    /** {@code v} rounded half up and clamped to 0..255 (NaN to 0), as an unsigned byte. */
+    private static byte level(float v) {
+        // v + 0.5 in double is exact, and truncation is floor for the non-negative values that reach it
+        return v < 0f ? 0 : v > 255f ? (byte) 255 : (byte) (int) (v + 0.5);
     }
 
     /**

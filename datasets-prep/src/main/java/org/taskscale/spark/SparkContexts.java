@@ -23,6 +23,10 @@ public final class SparkContexts {
                     + " or pass --master.");
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // Kryo with our registrators, as deploy/submit configures clusters: local runs then serialise as clusters
+        // do, and prep's patches go through Kryo's byte copies instead of Java serialisation
+        conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.setIfMissing("spark.kryo.registrator", RecordKryoRegistrator.REGISTRATORS);
         JavaSparkContext jsc = new JavaSparkContext(conf);
         jsc.setLogLevel(config.getString("taskscale.spark.log-level"));
         jsc.sc().addSparkListener(new ExecutorReporter(new java.io.PrintWriter(System.out, true)));

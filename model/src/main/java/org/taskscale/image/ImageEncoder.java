@@ -8,10 +8,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
@@ -21,6 +24,8 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.plugins.jpeg.JPEGQTable;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.w3c.dom.NodeList;
 
 /**
@@ -84,30 +89,66 @@ public final class ImageEncoder {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be between 1 and 100, not " + quality + ".");
         }
-        ImageWriter writer = jdkJpegWriter();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            // No compression quality on the param (it would replace our tables with the JDK's own float
-            // scaling); the DQT markers of the default metadata get libjpeg's integer-scaled tables instead.
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            IIOMetadata meta = writer.getDefaultImageMetadata(new ImageTypeSpecifier(bi), param);
-            IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(JPEG_NATIVE_FORMAT);
-            NodeList tables = root.getElementsByTagName("dqtable");
-            for (int i = 0; i < tables.getLength(); i++) {
-                IIOMetadataNode t = (IIOMetadataNode) tables.item(i);
-                int id = Integer.parseInt(t.getAttribute("qtableId"));
-                t.setUserObject(new JPEGQTable(ijgTable(id == 0 ? IJG_LUMINANCE : IJG_CHROMINANCE, quality)));
-            }
-            meta.setFromTree(JPEG_NATIVE_FORMAT, root);
-            writer.write(null, new IIOImage(bi, null, meta), param);
+        Codec codec = CODEC.get();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            codec.writer.setOutput(out);
+            codec.writer.write(null, new IIOImage(bi, null, codec.metadata(bi, quality)), codec.writeParam);
         } catch (IOException e) {
             throw new UncheckedIOException("JPEG encoding failed: " + e.getMessage(), e);
         } finally {
-            writer.dispose();
+            codec.writer.reset();
         }
         return bytes.toByteArray();
     }
+
+    /**
+     * A thread's JDK JPEG writer and reader, kept: making and disposing them per patch (each holds native libjpeg
+     * state), building the quantisation tables' metadata tree per patch and allocating each decoded patch's buffer
+     * took more of prep's time than the codec itself. Prep's executor threads are pooled, so there are as many of
+     * these as threads.
+     */
+    private static final class Codec {
+        final ImageWriter writer = jdkJpegWriter();
+        final ImageWriteParam writeParam = writer.getDefaultWriteParam();
+        final ImageReader reader = jdkJpegReader();
+        /** Metadata with libjpeg's tables, by image type, colour components and quality. */
+        final Map<Long, IIOMetadata> metadata = new HashMap<>();
+        BufferedImage bgr;
+        BufferedImage decoded;
+
+        /**
+         * The default metadata of {@code bi}'s type with libjpeg's integer-scaled tables in its DQT markers. No
+         * compression quality goes on the param: it would replace our tables with the JDK's own float scaling.
+         */
+        IIOMetadata metadata(BufferedImage bi, int quality) throws IOException {
+            long key = ((long) bi.getType() << 40) | ((long) bi.getColorModel().getNumComponents() << 32) | quality;
+            IIOMetadata meta = metadata.get(key);
+            if (meta == null) {
+                meta = writer.getDefaultImageMetadata(new ImageTypeSpecifier(bi), writeParam);
+                IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(JPEG_NATIVE_FORMAT);
+                NodeList tables = root.getElementsByTagName("dqtable");
+                for (int i = 0; i < tables.getLength(); i++) {
+                    IIOMetadataNode t = (IIOMetadataNode) tables.item(i);
+                    int id = Integer.parseInt(t.getAttribute("qtableId"));
+                    t.setUserObject(new JPEGQTable(ijgTable(id == 0 ? IJG_LUMINANCE : IJG_CHROMINANCE, quality)));
+                }
+                meta.setFromTree(JPEG_NATIVE_FORMAT, root);
+                metadata.put(key, meta);
+            }
+            return meta;
+        }
+
+        /** A colour image of h x w this thread may fill and hand to {@link #jpeg(BufferedImage, int)}. */
+        BufferedImage bgr(int h, int w) {
+            if (bgr == null || bgr.getWidth() != w || bgr.getHeight() != h) {
+                bgr = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+            }
+            return bgr;
+        }
+    }
+
+    private static final ThreadLocal<Codec> CODEC = ThreadLocal.withInitial(Codec::new);
 
     /**
      * JPEG round trip: encode at {@code quality}, decode back, as a JPEG-degraded training input. The bytes are our
@@ -129,7 +170,8 @@ public final class ImageEncoder {
             throw new IllegalArgumentException("RGB planes of " + h + "x" + w + " need " + 3 * n + " bytes, not "
                     + planes.length + ".");
         }
-        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Codec codec = CODEC.get();
+        BufferedImage bi = codec.bgr(h, w);
         byte[] bgr = ((java.awt.image.DataBufferByte) bi.getRaster().getDataBuffer()).getData();
         for (int i = 0, o = 0; i < n; i++, o += 3) {
             bgr[o] = planes[2 * n + i];
@@ -137,7 +179,15 @@ public final class ImageEncoder {
             bgr[o + 2] = planes[i];
         }
         byte[] jpeg = jpeg(bi, quality);
-        byte[] fast = readOwnJpeg(jpeg, reader -> ImageDecoder.rgbPlanes(reader.read(0)));
+        byte[] fast = readOwnJpeg(jpeg, reader -> {
+            // decoded into this thread's buffer of the patch's size (the reader's own type for colour JPEG)
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (codec.decoded == null || codec.decoded.getWidth() != w || codec.decoded.getHeight() != h) {
+                codec.decoded = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+            }
+            param.setDestination(codec.decoded);
+            return ImageDecoder.rgbPlanes(reader.read(0, param));
+        });
         return fast != null ? fast : Image.planes8(decodeOwnJpeg(jpeg, quality));
     }
 
@@ -160,14 +210,14 @@ public final class ImageEncoder {
 
     /** Our own JPEG through the JDK's reader (null when it fails: callers fall back to the full decoder). */
     private static <T> T readOwnJpeg(byte[] bytes, Read<T> read) {
-        ImageReader reader = jdkJpegReader();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            reader.setInput(in);
+        ImageReader reader = CODEC.get().reader;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
             return read.read(reader);
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {
-            reader.dispose();
+            reader.reset();
         }
     }
 

@@ -74,6 +74,19 @@ public final class BatchFile implements MultiDataSetLoader {
             int run = nhwc ? 1 : (int) (e.shape()[2] * e.shape()[3]);
             int stride = run * channels;
             double[] sums = new double[channels];
+            if (b != null && run == 1 && channels == 3) {
+                // interleaved RGB levels (prep's NHWC default): one pass, a sum per channel; the strided loop per
+                // channel below was a tenth of prep's time
+                long r = 0;
+                long g = 0;
+                long bl = 0;
+                for (int k = 0; k + 2 < b.length; k += 3) {
+                    r += b[k] & 0xff;
+                    g += b[k + 1] & 0xff;
+                    bl += b[k + 2] & 0xff;
+                }
+                return new double[] {r / 255.0, g / 255.0, bl / 255.0};
+            }
             for (int c = 0; c < channels; c++) {
                 long level = 0;
                 double sum = 0;
