@@ -106,4 +106,31 @@ class BicubicTest {
         assertThrows(IllegalArgumentException.class, () -> Bicubic.resize(img, -2));
         assertThrows(IllegalArgumentException.class, () -> Bicubic.resizeTo(img, 0, 4));
     }
+
+    @ParameterizedTest(name = "width x{0}")
+    @CsvSource({"0.6", "0.75", "0.9", "2", "0.5"})
+    void theRowPassIsTheDirectGatherBitForBit(double scale) {
+        // odd sizes, so that the transposition's tiles do not divide them; values with many significant bits
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        Image img = Image.zeros(3, 37, 101);
+        float[] d = img.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) (rng.nextDouble() * 300 - 20);
+        }
+        Bicubic.Contributions cw = Bicubic.contributions(101, (int) Math.ceil(scale * 101), scale);
+        Image ours = Bicubic.resize(img, 1.0, scale);
+        float[] o = ours.data();
+        int ow = cw.outLength();
+        assertEquals(ow, ours.width());
+        for (int row = 0; row < 3 * 37; row++) {
+            for (int x = 0; x < ow; x++) {
+                double acc = 0;
+                for (int k = 0; k < cw.taps(); k++) {
+                    acc += cw.weights()[x * cw.taps() + k] * d[row * 101 + cw.indices()[x * cw.taps() + k]];
+                }
+                assertEquals(Float.floatToIntBits((float) acc), Float.floatToIntBits(o[row * ow + x]),
+                        "row " + row + ", column " + x);
+            }
+        }
+    }
 }
