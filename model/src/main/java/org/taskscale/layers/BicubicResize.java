@@ -70,9 +70,13 @@ public class BicubicResize extends ShapeLayer {
             super(conf, dataType);
         }
 
+        private static String key(long inLength, DataType type, boolean transposed) {
+            return inLength + "/" + type + "/" + transposed;
+        }
+
         /** The [out, in] weights for an input length, or their transpose, cached outside any workspace. */
         private INDArray matrix(long inLength, DataType type, boolean transposed) {
-            return matrices.computeIfAbsent(inLength + "/" + type + "/" + transposed, k -> {
+            return matrices.computeIfAbsent(key(inLength, type, transposed), k -> {
                 try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                     INDArray m = Nd4j.create(Bicubic.weightMatrix((int) inLength, layerConf().getScale())).castTo(type);
                     return transposed ? m.transpose().dup('c') : m;
@@ -99,9 +103,69 @@ public class BicubicResize extends ShapeLayer {
             return out;
         }
 
-        /** Resizes NCHW {@code x} with the given matrices; NHWC goes through an NCHW copy (3-channel images: cheap). */
-        private INDArray resize(INDArray x, INDArray ah, INDArray aw, ArrayType type, LayerWorkspaceMgr mgr) {
+        /**
+         * {@code kron(A_w^T, I_c)}: the resize along the width of a {@code [rows, W*c]} matrix of NHWC rows as one
+         * product, cached like the matrices it is made of.
+         */
+        private INDArray widthKron(INDArray aw, long c, String key) {
+            return matrices.computeIfAbsent(key + "/kron" + c, k -> {
+                try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    long ow = aw.size(0);
+                    long w = aw.size(1);
+                    INDArray m = Nd4j.zeros(aw.dataType(), w * c, ow * c);
+                    for (long i = 0; i < w; i++) {
+                        for (long o = 0; o < ow; o++) {
+                            double v = aw.getDouble(o, i);
+                            if (v != 0) {
+                                for (long ch = 0; ch < c; ch++) {
+                                    m.putScalar(new long[] {i * c + ch, o * c + ch}, v);
+                                }
+                            }
+                        }
+                    }
+                    return m;
+                }
+            });
+        }
+
+        /**
+         * NHWC without a layout change: along the width one product of the {@code [N*H, W*C]} rows with
+         * {@link #widthKron}, then along the height one product per image, {@code A_h [oH, H]} times its
+         * {@code [H, oW*C]} rows, written in place. The NCHW path permuted the tensor to planes and back and made
+         * N*C products per pass: a third of aetad-skip's training step. The Kronecker matrix does C times the
+         * multiply-adds of the plane products, so wide inputs ({@code W*C} over {@value #KRON_MAX}) keep that path.
+         */
+        private INDArray resizeNhwc(INDArray x, INDArray ah, INDArray aw, String awKey, ArrayType type,
+                                    LayerWorkspaceMgr mgr) {
+            long n = x.size(0);
+            long h = x.size(1);
+            long w = x.size(2);
+            long c = x.size(3);
+            long oh = ah.size(0);
+            long ow = aw.size(0);
+            INDArray t = NativeOps.contiguous(x).reshape('c', n * h, w * c).mmul(widthKron(aw, c, awKey));
+            INDArray out = mgr.createUninitialized(type, x.dataType(), new long[] {n, oh, ow, c}, 'c');
+            INDArray t3 = t.reshape('c', n, h, ow * c);
+            INDArray o3 = out.reshape('c', n, oh, ow * c);
+            for (long i = 0; i < n; i++) {
+                ah.mmul(t3.tensorAlongDimension(i, 1, 2), o3.tensorAlongDimension(i, 1, 2));
+            }
+            return out;
+        }
+
+        /**
+         * The widest {@code W*C} the NHWC path resizes with a Kronecker matrix ({@code W*C x oW*C} floats: at most
+         * 16 MB, for x4 upscaling, cached per input width).
+         */
+        static final long KRON_MAX = 1024;
+
+        /** Resizes {@code x} with the given matrices: NCHW plane by plane, as NHWC does through a copy when wide. */
+        private INDArray resize(INDArray x, INDArray ah, INDArray aw, String awKey, ArrayType type,
+                                LayerWorkspaceMgr mgr) {
             boolean hw = layerConf().nhwc();
+            if (hw && x.size(2) * x.size(3) <= KRON_MAX) {
+                return resizeNhwc(x, ah, aw, awKey, type, mgr);
+            }
             INDArray planes = hw ? x.permute(0, 3, 1, 2).dup('c') : x;
             long n = planes.size(0);
             long c = planes.size(1);
@@ -125,13 +189,13 @@ public class BicubicResize extends ShapeLayer {
         @Override
         protected INDArray forward(INDArray in, boolean training, LayerWorkspaceMgr mgr) {
             return resize(in, matrix(height(in), in.dataType(), false), matrix(width(in), in.dataType(), false),
-                    ArrayType.ACTIVATIONS, mgr);
+                    key(width(in), in.dataType(), false), ArrayType.ACTIVATIONS, mgr);
         }
 
         @Override
         protected INDArray backward(INDArray in, INDArray eps, LayerWorkspaceMgr mgr) {
             return resize(eps, matrix(height(in), eps.dataType(), true), matrix(width(in), eps.dataType(), true),
-                    ArrayType.ACTIVATION_GRAD, mgr);
+                    key(width(in), eps.dataType(), true), ArrayType.ACTIVATION_GRAD, mgr);
         }
     }
 

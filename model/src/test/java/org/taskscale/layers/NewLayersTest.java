@@ -95,6 +95,15 @@ class NewLayersTest {
                     new BicubicResize.Builder(scale).dataFormat(CNN2DFormat.NHWC).build());
             GradientChecks.check(withConv, nhwc, GradientChecks.rand(withConv.output(nhwc).shape()));
         }
+        // wider than KRON_MAX: NHWC takes the plane path through an NCHW copy
+        INDArray wide = GradientChecks.rand(1, 3, 5, (int) BicubicResize.Runtime.KRON_MAX / 3 + 9);
+        long w = wide.size(3);
+        INDArray a = GradientChecks.network(InputType.convolutional(5, w, 3),
+                new BicubicResize.Builder(0.5).build()).output(wide);
+        INDArray b = GradientChecks.network(InputType.convolutional(5, w, 3, CNN2DFormat.NHWC),
+                new BicubicResize.Builder(0.5).dataFormat(CNN2DFormat.NHWC).build())
+                .output(wide.permute(0, 2, 3, 1).dup('c')).permute(0, 3, 1, 2);
+        assertTrue(a.equalsWithEps(b, 1e-12), "wide NHWC differs by " + a.sub(b).amaxNumber());
     }
 
     @Test
