@@ -211,10 +211,12 @@ public final class BenchCommand implements Runnable {
             long[] s = net.inputShape();
             long side = peer.format == CNN2DFormat.NHWC ? s[1] : s[2];
             boolean nhwc = peer.format == CNN2DFormat.NHWC;
-            double flops = Flops.training(net.net().getConfiguration(), s[0], nhwc
+            Flops.Count count = Flops.training(net.net().getConfiguration(), s[0], nhwc
                     ? InputType.convolutional(s[1], s[2], s[3], CNN2DFormat.NHWC) : InputType.convolutional(s[2], s[3], s[1]));
-            out.printf(Locale.ROOT, "bench train %s: input %s %s, %.2f GFLOP per iteration, %d threads, backend %s%n",
-                    arch, peer.format, java.util.Arrays.toString(s), flops / 1e9, threads(),
+            double flops = count.total();
+            out.printf(Locale.ROOT, "bench train %s: input %s %s, %.2f GFLOP per iteration (convolutions %.2f, resampler"
+                            + " and bicubic %.2f), %d threads, backend %s%n", arch, peer.format,
+                    java.util.Arrays.toString(s), flops / 1e9, count.convolution() / 1e9, count.other() / 1e9, threads(),
                     Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
             out.flush();
             if (!(peak > 0)) {
@@ -235,8 +237,8 @@ public final class BenchCommand implements Runnable {
             double ms = med.ours();
             out.printf(Locale.ROOT, "%s ms/iter=%.1f samples/s=%.1f%n", arch, ms, 1000.0 * s[0] / ms);
             double gflops = flops / ms / 1e6;
-            out.printf(Locale.ROOT, "%s convolution GFLOP/s=%.1f fraction_of_peak=%.2f (peak %.0f GFLOP/s)%n", arch,
-                    gflops, gflops / peak, peak);
+            out.printf(Locale.ROOT, "%s GFLOP/s=%.1f fraction_of_peak=%.2f (peak %.0f GFLOP/s; counted FLOPs: see Flops)%n",
+                    arch, gflops, gflops / peak, peak);
             if (peer.vsTorch) {
                 out.printf(Locale.ROOT, "%s torch ms/iter=%.1f samples/s=%.1f%n", arch, med.theirs(), 1000.0 * s[0] / med.theirs());
                 med.printRatio(arch, out);
@@ -399,7 +401,7 @@ public final class BenchCommand implements Runnable {
                 long[] s = net.inputShape();
                 InputType in = InputType.convolutional(s[1], s[2], s[3], CNN2DFormat.NHWC);
                 var conf = net.net().getConfiguration();
-                double perSample = Flops.training(conf, 1, in);
+                double perSample = Flops.training(conf, 1, in).total();
                 long params = net.net().numParams();
                 // float32: activations and their gradients, plus parameters, gradients and Adam's two moments
                 double mib = (2.0 * Flops.activations(conf, s[0], in) + 4.0 * params) * 4 / (1 << 20);

@@ -8,54 +8,96 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.taskscale.layers.AdaptiveResample;
+import org.taskscale.layers.BicubicResize;
 import org.taskscale.layers.Conv2D;
 
 /**
- * Floating-point operations of the convolutions of a graph, the figure a benchmark divides by time to
- * compare with the CPU's peak (oneDNN may run 3x3 convolutions as Winograd transforms, which do fewer
- * multiplications: the "effective" rate can then exceed the peak): a multiply-add counts 2; training counts the forward pass, the weight
- * gradient and the input gradient (skipped for a {@link Conv2D} marked first layer).
+ * Floating-point operations of one iteration, counted from the graph, the figure a benchmark divides by time to
+ * compare with the machine's measured peak. A multiply-add counts 2.
+ * <ul>
+ *   <li>Convolutions as direct convolutions: oneDNN runs them so on this project's CPUs for every registered
+ *       network ({@code DNNL_VERBOSE=1} lists {@code alg:convolution_direct} and a {@code jit} kernel for each;
+ *       docs/speed.md). Training counts the forward pass, the weight gradient and the input gradient (skipped for
+ *       a {@link Conv2D} marked first layer).</li>
+ *   <li>CAR's resampler ({@link AdaptiveResample}): per LR pixel, channel and tap, a bilinear sample (4
+ *       multiply-adds) weighted into the sum (1), forward; the backward pass twice that (the gradients of the
+ *       image, the weights and the offsets).</li>
+ *   <li>{@link BicubicResize}: the dense matrix products it runs, along the width then the height; backward the
+ *       same products transposed.</li>
+ * </ul>
+ * Element-wise work (activations, additions, batch norm, PReLU, losses, the Adam update) is not counted: it is
+ * memory-bound, and is part of why a network's fraction of the peak is low.
  */
 public final class Flops {
     private Flops() {}
 
-    /** Convolution FLOPs of one training step on a minibatch of {@code batch} images of {@code input}. */
-    public static double training(ComputationGraphConfiguration conf, long batch, InputType input) {
+    /** One iteration's FLOPs: the convolutions' and the rest's (resampler, bicubic resize). */
+    public record Count(double convolution, double other) {
+        public double total() {
+            return convolution + other;
+        }
+    }
+
+    /** FLOPs of one training step on a minibatch of {@code batch} images of {@code input}. */
+    public static Count training(ComputationGraphConfiguration conf, long batch, InputType input) {
         return count(conf, batch, input, true);
     }
 
-    /** Convolution FLOPs of one forward pass. */
-    public static double inference(ComputationGraphConfiguration conf, long batch, InputType input) {
+    /** FLOPs of one forward pass. */
+    public static Count inference(ComputationGraphConfiguration conf, long batch, InputType input) {
         return count(conf, batch, input, false);
     }
 
-    private static double count(ComputationGraphConfiguration conf, long batch, InputType input, boolean training) {
+    private static Count count(ComputationGraphConfiguration conf, long batch, InputType input, boolean training) {
         Map<String, InputType> types = conf.getLayerActivationTypes(input);
         Map<String, List<String>> inputs = conf.getVertexInputs();
-        double total = 0;
+        double conv = 0;
+        double other = 0;
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
-            if (!(e.getValue() instanceof LayerVertex lv) || !(lv.getLayerConf().getLayer() instanceof ConvolutionLayer c)) {
+            String name = e.getKey();
+            List<String> in = inputs.get(name);
+            if (in == null) {
+                throw new IllegalStateException("Vertex " + name + " has no inputs.");
+            }
+            // a vertex fed by the network's input finds no activation type of that name: the input's own
+            InputType first = in.isEmpty() ? null : types.getOrDefault(in.get(0), input);
+            if (e.getValue() instanceof AdaptiveResample r) {
+                InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) types.get(name);
+                double forward = 2.0 * 5 * batch * out.getHeight() * out.getWidth() * out.getChannels()
+                        * r.getKernel() * r.getKernel();
+                other += training ? 3 * forward : forward;
                 continue;
             }
-            InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) types.get(e.getKey());
+            if (!(e.getValue() instanceof LayerVertex lv)) {
+                continue;
+            }
+            if (lv.getLayerConf().getLayer() instanceof BicubicResize && first instanceof InputType.InputTypeConvolutional a) {
+                InputType.InputTypeConvolutional b = (InputType.InputTypeConvolutional) types.get(name);
+                double planes = batch * a.getChannels();
+                double forward = 2.0 * planes * (a.getHeight() * a.getWidth() * b.getWidth()
+                        + b.getHeight() * a.getHeight() * b.getWidth());
+                other += training ? 2 * forward : forward;
+                continue;
+            }
+            if (!(lv.getLayerConf().getLayer() instanceof ConvolutionLayer c)) {
+                continue;
+            }
+            InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) types.get(name);
             // a convolution does k*k*Cin MACs per output value; a transposed one k*k*Cout per input value
             long pixels = out.getHeight() * out.getWidth();
-            if (c instanceof Deconvolution2D) {
-                InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) types.get(inputs.get(e.getKey()).get(0));
-                pixels = in != null ? in.getHeight() * in.getWidth() : pixels;
+            if (c instanceof Deconvolution2D && first instanceof InputType.InputTypeConvolutional fin) {
+                pixels = fin.getHeight() * fin.getWidth();
             }
             long macs = batch * pixels * out.getChannels() * c.getNIn() * c.getKernelSize()[0] * c.getKernelSize()[1];
             double passes = 1;
             if (training) {
-                boolean first = c instanceof Conv2D conv && conv.isFirstLayer();
-                passes = first ? 2 : 3;
+                boolean firstLayer = c instanceof Conv2D conv2d && conv2d.isFirstLayer();
+                passes = firstLayer ? 2 : 3;
             }
-            total += 2.0 * macs * passes;
-            if (inputs.get(e.getKey()) == null) {
-                throw new IllegalStateException("Vertex " + e.getKey() + " has no inputs.");
-            }
+            conv += 2.0 * macs * passes;
         }
-        return total;
+        return new Count(conv, other);
     }
 
     /**

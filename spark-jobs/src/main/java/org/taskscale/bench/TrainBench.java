@@ -20,7 +20,8 @@ public final class TrainBench {
     private TrainBench() {}
 
     /** Per-step times of one measurement. */
-    public record Result(String name, long batch, int iterations, double medianMs, double meanMs) {
+    public record Result(String name, long batch, int iterations, double medianMs, double meanMs, double p90Ms,
+                         double maxMs) {
         public double samplesPerSecond() {
             return 1000.0 * batch / meanMs;
         }
@@ -28,7 +29,8 @@ public final class TrainBench {
         /** The line {@code bench train} prints: ms/iter and samples/s in that exact form. */
         public String line() {
             return String.format(java.util.Locale.ROOT, "%s taskscale batch=%d iters=%d ms/iter=%.1f samples/s=%.1f"
-                    + " (median ms/iter=%.1f)", name, batch, iterations, meanMs, samplesPerSecond(), medianMs);
+                    + " (per iteration: median %.1f, 90th percentile %.1f, slowest %.1f ms)", name, batch, iterations,
+                    meanMs, samplesPerSecond(), medianMs, p90Ms, maxMs);
         }
     }
 
@@ -72,7 +74,11 @@ public final class TrainBench {
             }
         }
         double total = (System.nanoTime() - start) / 1e6;
-        return new Result(spec.name(), spec.inputShape()[0], times.size(), median(times), total / times.size());
+        List<Double> sorted = new ArrayList<>(times);
+        Collections.sort(sorted);
+        return new Result(spec.name(), spec.inputShape()[0], times.size(), median(times), total / times.size(),
+                sorted.get((int) Math.min(sorted.size() - 1, Math.round(0.9 * (sorted.size() - 1)))),
+                sorted.get(sorted.size() - 1));
     }
 
     /** Forward passes of {@code net} on one {@code channels x size x size} input; returns ms per image. */
