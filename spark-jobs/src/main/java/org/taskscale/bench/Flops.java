@@ -16,10 +16,12 @@ import org.taskscale.layers.Conv2D;
  * Floating-point operations of one iteration, counted from the graph, the figure a benchmark divides by time to
  * compare with the machine's measured peak. A multiply-add counts 2.
  * <ul>
- *   <li>Convolutions as direct convolutions: oneDNN runs them so on this project's CPUs for every registered
- *       network ({@code DNNL_VERBOSE=1} lists {@code alg:convolution_direct} and a {@code jit} kernel for each;
- *       docs/speed.md). Training counts the forward pass, the weight gradient and the input gradient (skipped for
- *       a {@link Conv2D} marked first layer).</li>
+ *   <li>Convolutions as direct convolutions, the work every algorithm computes. oneDNN runs forward passes direct
+ *       ({@code brgconv}) but many 3x3 backward passes (data, weights or both, by layer shape) as Winograd
+ *       F(4x4, 3x3), about a quarter of the multiplications plus transforms: {@code DNNL_VERBOSE=1} lists the
+ *       algorithm per call, and {@code peers/dnnl_profile.py} counts what ran (docs/speed.md). The rate here is
+ *       therefore direct-equivalent. Training counts the forward pass, the weight gradient and the input gradient
+ *       (skipped for a {@link Conv2D} marked first layer).</li>
  *   <li>CAR's resampler ({@link AdaptiveResample}): per LR pixel, channel and tap, a bilinear sample (4
  *       multiply-adds) weighted into the sum (1), forward; the backward pass twice that (the gradients of the
  *       image, the weights and the offsets).</li>
