@@ -162,6 +162,20 @@ public final class BenchCommand implements Runnable {
         return omp != null ? Integer.parseInt(omp.trim()) : Runtime.getRuntime().availableProcessors();
     }
 
+    /** The least-squares line through points {@code (x, y)}: {@code {intercept, slope}}. */
+    static double[] leastSquares(List<double[]> points) {
+        double mx = points.stream().mapToDouble(p -> p[0]).average().orElseThrow();
+        double my = points.stream().mapToDouble(p -> p[1]).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        for (double[] p : points) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+        }
+        double slope = sxy / sxx;
+        return new double[] {my - slope * mx, slope};
+    }
+
     static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         Collections.sort(s);

@@ -139,8 +139,11 @@ final class BenchPrepCommand extends BenchTool {
                 long t0 = System.nanoTime();
                 long cpu0 = os.getProcessCpuTime();
                 Manifest m;
+                double job;
                 try (JavaSparkContext jsc = SparkContexts.create(c, master)) {
+                    long j0 = System.nanoTime();
                     m = PrepJob.run(c, jsc, new PrintWriter(new StringWriter()));
+                    job = (System.nanoTime() - j0) / 1e9;
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
                 double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
@@ -149,10 +152,13 @@ final class BenchPrepCommand extends BenchTool {
                     out.flush();
                     continue;
                 }
-                double rate = m.contents().counts().get("patches") / s;
+                long made = m.contents().counts().get("patches");
+                double rate = made / s;
                 rates.computeIfAbsent(master, k -> new java.util.ArrayList<>()).add(rate);
-                out.printf(Locale.ROOT, "  ours %s: %d patches in %.1f s (Spark start-up included) = %.1f patches/s;"
-                        + " process CPU %.1f s = %.2f cores%n", master, m.contents().counts().get("patches"), s, rate, cpu, cpu / s);
+                rates.computeIfAbsent(master + " job", k -> new java.util.ArrayList<>()).add(made / job);
+                out.printf(Locale.ROOT, "  ours %s: %d patches in %.1f s (Spark start-up and stop included) = %.1f"
+                        + " patches/s; the job alone %.1f s = %.1f patches/s; process CPU %.1f s = %.2f cores%n", master,
+                        made, s, rate, job, made / job, cpu, cpu / s);
                 out.flush();
                 if (!noPeer && master.equals("local[1]")) {
                     Path peerOut = tmp.resolve("peer");
@@ -183,9 +189,12 @@ final class BenchPrepCommand extends BenchTool {
             out.printf(Locale.ROOT, "prep peer (PIL, each photo decoded once, 1 process%s) patches/s=%.1f%n", cpu, peer);
             out.printf(Locale.ROOT, "prep limit (libjpeg-turbo's codec time alone, 1 process%s) patches/s=%.1f%n", cpu,
                     limit);
-            out.printf(Locale.ROOT, "prep ours/peer=%.2f (local[1] against the peer, per core, medians of %d)%n",
-                    one / peer, repeat);
+            double job = BenchCommand.median(rates.get("local[1] job"));
+            out.printf(Locale.ROOT, "prep ours/peer=%.2f (local[1] against the peer, per core, medians of %d; Spark's"
+                    + " start-up counted, Python's not)%n", one / peer, repeat);
             out.printf(Locale.ROOT, "prep ours/limit=%.2f (local[1] against the limit, per core)%n", one / limit);
+            out.printf(Locale.ROOT, "prep job ours/peer=%.2f ours/limit=%.2f (local[1]'s job alone, %.1f patches/s,"
+                    + " without Spark's start-up and stop)%n", job / peer, job / limit, job);
             double seed = python(pin, "pil_prep_bench.py", List.of(dir.toString(), Double.toString(peerSeconds),
                     Integer.toString(patch), Integer.toString(quality)), out);
             out.printf(Locale.ROOT, "prep seed pipeline (PIL, a decode per patch) patches/s=%.1f; ours/seed=%.1f%n",
@@ -203,62 +212,6 @@ final class BenchPrepCommand extends BenchTool {
         }
         cmd.add(python);
         return BenchCommand.runScript(cmd, Peers.script(script), args, Pattern.compile("= ([0-9.]+) patches/s"), out);
-    }
-
-    /**
-     * Confines this whole process (every thread, with {@code taskset -a -p}) to a set of CPUs: {@code one} for
-     * local[1] runs, {@code two} for local[2], {@code all} (as found) afterwards.
-     */
-    record CpuPinning(long pid, String one, String two, String all) {
-        static CpuPinning of(PrintWriter out) throws IOException {
-            String all = null;
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    all = line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-            List<Integer> cpus = all == null ? List.of() : cpuList(all);
-            if (cpus.size() < 2) {
-                throw new UserException("bench prep needs two CPUs to pin local[1] to one and local[2] to two; this"
-                        + " process may use " + (all == null ? "an unknown set" : all) + ": pass --no-pin.");
-            }
-            CpuPinning p = new CpuPinning(ProcessHandle.current().pid(), Integer.toString(cpus.get(0)),
-                    cpus.get(0) + "," + cpus.get(1), all);
-            p.confine(p.all());  // fails early, naming taskset, where it is missing
-            return p;
-        }
-
-        /** The CPUs of a list such as {@code 0-3,8}. */
-        static List<Integer> cpuList(String list) {
-            List<Integer> cpus = new ArrayList<>();
-            for (String part : list.split(",")) {
-                String[] r = part.strip().split("-");
-                int from = Integer.parseInt(r[0]);
-                int to = r.length > 1 ? Integer.parseInt(r[1]) : from;
-                for (int c = from; c <= to; c++) {
-                    cpus.add(c);
-                }
-            }
-            return cpus;
-        }
-
-        void confine(String cpus) {
-            try {
-                Process pr = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
-                        .redirectErrorStream(true).start();
-                String text = new String(pr.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                if (pr.waitFor() != 0) {
-                    throw new UserException("taskset could not confine this process to CPUs " + cpus + ": "
-                            + text.strip() + " (pass --no-pin).");
-                }
-            } catch (IOException e) {
-                throw new UserException("taskset (util-linux) is needed to pin the runs to CPUs: " + e.getMessage()
-                        + " (pass --no-pin).");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UserException("Interrupted while pinning to CPUs " + cpus + ".");
-            }
-        }
     }
 
     /** Deletes a scratch directory and everything in it (the bench commands' temporary outputs). */
