@@ -68,9 +68,10 @@ final class BenchSparkCommand extends BenchTool {
     int measure(PrintWriter out) throws IOException {
         // oneDNN's OpenMP team is sized when the process starts; two of its threads confined to one CPU spin against
         // each other (the baseline ran several times slower), so the driver must start with one
-        if (!"1".equals(System.getenv("OMP_NUM_THREADS"))) {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (!"1".equals(omp)) {
             throw new UserException("bench spark compares with one process on one core and needs OMP_NUM_THREADS=1 in"
-                    + " its environment, not " + System.getenv("OMP_NUM_THREADS") + ": run OMP_NUM_THREADS=1"
+                    + " its environment, where it is " + (omp == null ? "unset" : omp) + ": run OMP_NUM_THREADS=1"
                     + " deploy/local-cluster submit -- bench spark (or OMP_NUM_THREADS=1 bin/taskscale bench spark).");
         }
         Path tmp = Files.createTempDirectory("taskscale-bench-spark");
