@@ -126,4 +126,43 @@ class NewLayersTest {
         assertTrue(g.outputSingle(in).equalsWithEps(a.add(b.mul(0.1)), 1e-12));
         GradientChecks.check(g, new INDArray[] {in}, new INDArray[] {GradientChecks.rand(2, 3, 5, 4)});
     }
+
+    @Test
+    void batchNormInferenceEqualsDl4jsInBothLayoutsAndTrainsTheSame() {
+        for (CNN2DFormat f : CNN2DFormat.values()) {
+            for (boolean logStd : new boolean[] {true, false}) {
+                BatchNorm ours = new BatchNorm(f);
+                ours.setUseLogStd(logStd);
+                org.deeplearning4j.nn.conf.layers.BatchNormalization theirs =
+                        new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().dataFormat(f)
+                                .useLogStd(logStd).build();
+                ComputationGraph a = bnGraph(ours, f);
+                ComputationGraph b = bnGraph(theirs, f);
+                // running statistics and affine parameters far from their initial values
+                INDArray params = GradientChecks.rand(a.params().shape()).muli(2).addi(0.5);
+                a.setParams(params);
+                b.setParams(params.dup());
+                assertEquals(ComputationGraphConfiguration.fromJson(a.getConfiguration().toJson()), a.getConfiguration());
+                INDArray in = f == CNN2DFormat.NHWC ? GradientChecks.rand(2, 5, 4, 3) : GradientChecks.rand(2, 3, 5, 4);
+                INDArray ya = a.outputSingle(false, in);
+                INDArray yb = b.outputSingle(false, in);
+                assertTrue(ya.equalsWithEps(yb, 1e-10), f + " logStd=" + logStd + ": inference differs by "
+                        + ya.sub(yb).amaxNumber());
+                INDArray ta = a.outputSingle(true, in);
+                assertTrue(ta.equalsWithEps(b.outputSingle(true, in), 1e-10), f + ": training pass differs");
+                assertTrue(ta.sub(ya).amaxNumber().doubleValue() > 1e-3, "the training pass must use batch statistics");
+            }
+        }
+    }
+
+    private static ComputationGraph bnGraph(org.deeplearning4j.nn.conf.layers.BatchNormalization bn, CNN2DFormat f) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder().addInputs("in")
+                .addLayer("bn", bn, "in")
+                .addLayer("out", new PixelLoss(PixelLoss.Kind.L2, 1.0, f), "bn")
+                .setOutputs("out").setInputTypes(InputType.convolutional(5, 4, 3, f)).build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
 }
