@@ -285,6 +285,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
         double seconds;
 
+        @Option(names = "--warmup", defaultValue = "10", description = "Seconds of forward passes before the first"
+                + " measurement (and at least 2), ours and the peer's alike: the JVM compiles ND4J's Java code and"
+                + " DL4J sizes its workspaces in the first passes. Default: ${DEFAULT-VALUE}.")
+        double warmup;
+
         @picocli.CommandLine.Mixin
         PeerOptions peer;
 
@@ -303,12 +308,14 @@ public final class BenchCommand implements Runnable {
             out.printf(Locale.ROOT, "bench infer %s: one %dx%dx%d image, %d threads%n", arch, channels, size, size,
                     threads());
             PeerOptions.Medians med = peer.alternate(r -> {
-                double ms = TrainBench.infer(spec.net(), channels, size, peer.format == CNN2DFormat.NHWC, seconds);
+                double ms = TrainBench.infer(spec.net(), channels, size, peer.format == CNN2DFormat.NHWC, seconds,
+                        r == 0 ? warmup : 0);
                 out.printf(Locale.ROOT, "  ours: %s-infer %dx%d ms/image=%.0f input_megapixels/s=%.3f%n", arch, size,
                         size, ms, inMp / (ms / 1000));
                 out.flush();
                 return ms;
-            }, List.of("infer", arch, Double.toString(seconds), Integer.toString(size)), "ms/image", out);
+            }, List.of("infer", arch, Double.toString(seconds), Integer.toString(size), Double.toString(warmup)),
+                    "ms/image", out);
             double ms = med.ours();
             out.printf(Locale.ROOT, "%s-infer ms/image=%.0f input_megapixels/s=%.3f%n", arch, ms, inMp / (ms / 1000));
             if (peer.vsTorch) {

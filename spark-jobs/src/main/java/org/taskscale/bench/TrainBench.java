@@ -81,11 +81,16 @@ public final class TrainBench {
                 sorted.get(sorted.size() - 1));
     }
 
-    /** Forward passes of {@code net} on one {@code channels x size x size} input; returns ms per image. */
-    public static double infer(ComputationGraph net, int channels, int size, boolean nhwc, double seconds) {
+    /**
+     * Forward passes of {@code net} on one {@code channels x size x size} input after at least 2 passes and
+     * {@code warmupSeconds} of them; returns ms per image.
+     */
+    public static double infer(ComputationGraph net, int channels, int size, boolean nhwc, double seconds,
+                               double warmupSeconds) {
         INDArray x = nhwc ? Nd4j.rand(DataType.FLOAT, 1, size, size, channels)
                 : Nd4j.rand(DataType.FLOAT, 1, channels, size, size);
-        for (int i = 0; i < 2; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < 2 || System.nanoTime() - warmStart < warmupSeconds * 1e9; i++) {
             net.output(x);
         }
         int n = 0;
