@@ -90,12 +90,18 @@ public final class BenchCommand implements Runnable {
          */
         Medians alternate(java.util.function.IntToDoubleFunction ours, List<String> peerArgs, String key,
                           PrintWriter out) {
+            return alternate(ours, r -> peerArgs, key, out);
+        }
+
+        /** The same, with the peer's arguments for each repeat's index. */
+        Medians alternate(java.util.function.IntToDoubleFunction ours,
+                          java.util.function.IntFunction<List<String>> peerArgs, String key, PrintWriter out) {
             List<Double> o = new ArrayList<>();
             List<Double> t = new ArrayList<>();
             for (int r = 0; r < Math.max(1, repeat); r++) {
                 o.add(ours.applyAsDouble(r));
                 if (vsTorch) {
-                    t.add(runPeer(peerArgs, key, out));
+                    t.add(runPeer(peerArgs.apply(r), key, out));
                 }
             }
             return new Medians(median(o), vsTorch ? median(t) : Double.NaN, o.size());
@@ -204,8 +210,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
         double seconds;
 
-        @Option(names = "--warmup", defaultValue = "10", description = "Seconds of training before the first measurement"
-                + " (and at least 3 steps): the JVM compiles ND4J's Java code while it runs. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--warmup", defaultValue = "30", description = "Seconds of training before the first measurement"
+                + " (and at least 3 steps): the JVM compiles ND4J's Java code while it runs; short steps (srcnn-955's"
+                + " 21 ms) were still 10-25 % slower after 10 s. PyTorch, without a JIT, warms up for 3 steps."
+                + " Default: ${DEFAULT-VALUE}.")
         double warmup;
 
         @Option(names = "--peak-gflops", defaultValue = "0",
@@ -285,7 +293,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds per repeat. Default: ${DEFAULT-VALUE}.")
         double seconds;
 
-        @Option(names = "--warmup", defaultValue = "10", description = "Seconds of forward passes before the first"
+        @Option(names = "--warmup", defaultValue = "30", description = "Seconds of forward passes before the first"
                 + " measurement (and at least 2), ours and the peer's alike: the JVM compiles ND4J's Java code and"
                 + " DL4J sizes its workspaces in the first passes. Default: ${DEFAULT-VALUE}.")
         double warmup;
@@ -314,8 +322,8 @@ public final class BenchCommand implements Runnable {
                         size, ms, inMp / (ms / 1000));
                 out.flush();
                 return ms;
-            }, List.of("infer", arch, Double.toString(seconds), Integer.toString(size), Double.toString(warmup)),
-                    "ms/image", out);
+            }, r -> List.of("infer", arch, Double.toString(seconds), Integer.toString(size),
+                    Double.toString(r == 0 ? warmup : 0)), "ms/image", out);
             double ms = med.ours();
             out.printf(Locale.ROOT, "%s-infer ms/image=%.0f input_megapixels/s=%.3f%n", arch, ms, inMp / (ms / 1000));
             if (peer.vsTorch) {
