@@ -90,17 +90,34 @@ public class BicubicResize extends ShapeLayer {
             long c = x.size(1);
             long h = x.size(2);
             long w = x.size(3);
-            long oh = ah.size(0);
             long ow = aw.size(0);
             // along width: [N*C*H, W] x [W, oW]
-            INDArray t = NativeOps.contiguous(x).reshape('c', n * c * h, w).mmul(aw.transpose());
-            // along height: for each plane, [oH, H] x [H, oW]
-            INDArray t3 = t.reshape('c', n * c, h, ow);
-            INDArray o3 = out.reshape('c', n * c, oh, ow);
-            for (long p = 0; p < n * c; p++) {
-                ah.mmul(t3.tensorAlongDimension(p, 1, 2), o3.tensorAlongDimension(p, 1, 2));
-            }
+            INDArray t = Nd4j.createUninitialized(x.dataType(), n * c * h, ow);
+            NativeOps.matmul(NativeOps.contiguous(x).reshape('c', n * c * h, w), false, aw, true, t);
+            heightPass(ah, t.reshape('c', n * c, h, ow), out.reshape('c', n * c, ah.size(0), ow));
             return out;
+        }
+
+        /**
+         * {@code out[p] = A_h x t[p]} for each p of {@code t [P, H, L]} into {@code out [P, oH, L]}: one product
+         * for all p between two copies that bring H to the front and back. A product per p into its slice of the
+         * output ran a small GEMM and an assign each (a fifth of aetad-skip's training step), and tensorMmul was
+         * 2x slower than the copies and product together.
+         */
+        private static void heightPass(INDArray ah, INDArray t, INDArray out) {
+            long p = t.size(0);
+            long h = t.size(1);
+            long l = t.size(2);
+            long oh = ah.size(0);
+            if (p == 1) {
+                NativeOps.matmul(ah, false, t.reshape('c', h, l), false, out.reshape('c', oh, l));
+                return;
+            }
+            INDArray front = Nd4j.createUninitialized(t.dataType(), h, p, l);
+            front.assign(t.permute(1, 0, 2));
+            INDArray r = Nd4j.createUninitialized(t.dataType(), oh, p * l);
+            NativeOps.matmul(ah, false, front.reshape('c', h, p * l), false, r);
+            out.assign(r.reshape('c', oh, p, l).permute(1, 0, 2));
         }
 
         /**
@@ -131,9 +148,8 @@ public class BicubicResize extends ShapeLayer {
         /**
          * NHWC without a layout change: along the width one product of the {@code [N*H, W*C]} rows with
          * {@link #widthKron}, then along the height one product for the minibatch. The plane path permutes the
-         * tensor to planes and back and makes N*C products per pass, each into a slice of its output. The Kronecker
-         * matrix does C times the multiply-adds of the plane products, so wide inputs ({@code W*C} over
-         * {@value #KRON_MAX}) keep that path.
+         * tensor to planes and back. The Kronecker matrix does C times the multiply-adds of the plane products, so
+         * wide inputs ({@code W*C} over {@value #KRON_MAX}) keep that path.
          */
         private INDArray resizeNhwc(INDArray x, INDArray ah, INDArray aw, String awKey, ArrayType type,
                                     LayerWorkspaceMgr mgr) {
@@ -143,13 +159,10 @@ public class BicubicResize extends ShapeLayer {
             long c = x.size(3);
             long oh = ah.size(0);
             long ow = aw.size(0);
-            INDArray t = NativeOps.contiguous(x).reshape('c', n * h, w * c).mmul(widthKron(aw, c, awKey));
-            // along the height one product for the whole minibatch, [oH, H] x [H, N*oW*C] (tensorMmul makes the
-            // permuted copy), then one copy into NHWC order: a product per image into its slice of the output ran
-            // a small GEMM and an assign each, a fifth of aetad-skip's step
-            INDArray r = Nd4j.tensorMmul(ah, t.reshape('c', n, h, ow * c), new int[][] {{1}, {1}});
+            INDArray t = Nd4j.createUninitialized(x.dataType(), n * h, ow * c);
+            NativeOps.matmul(NativeOps.contiguous(x).reshape('c', n * h, w * c), false, widthKron(aw, c, awKey), false, t);
             INDArray out = mgr.createUninitialized(type, x.dataType(), new long[] {n, oh, ow, c}, 'c');
-            out.reshape('c', n, oh, ow * c).assign(r.permute(1, 0, 2));
+            heightPass(ah, t.reshape('c', n, h, ow * c), out.reshape('c', n, oh, ow * c));
             return out;
         }
 

@@ -191,7 +191,7 @@ final class GemmConvolution {
      * threads took the CPU from each other (3x as many involuntary context switches, a tail of 100 ms iterations).
      */
     private static void product(INDArray a, boolean ta, INDArray b, boolean tb, INDArray out) {
-        NativeOps.exec("matmul", new INDArray[] {a, b}, new INDArray[] {out}, ta ? 1 : 0, tb ? 1 : 0, 0);
+        NativeOps.matmul(a, ta, b, tb, out);
     }
 
     /** {@link #product} into a new {@code [rows, cols]} array. */

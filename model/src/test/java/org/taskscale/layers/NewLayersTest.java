@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /** PixelLoss, Luminance, NHWC resizing and scaled residuals: known answers and gradient checks. */
@@ -94,6 +96,23 @@ class NewLayersTest {
                             .activation(Activation.TANH).build(),
                     new BicubicResize.Builder(scale).dataFormat(CNN2DFormat.NHWC).build());
             GradientChecks.check(withConv, nhwc, GradientChecks.rand(withConv.output(nhwc).shape()));
+        }
+        // one image: the NHWC height pass is a single product (no copies); one plane in NCHW likewise
+        for (int c : new int[] {3, 1}) {
+            INDArray one = GradientChecks.rand(1, c, 9, 7);
+            INDArray a = GradientChecks.network(InputType.convolutional(9, 7, c),
+                    new BicubicResize.Builder(2.0).build()).output(one);
+            INDArray b = GradientChecks.network(InputType.convolutional(9, 7, c, CNN2DFormat.NHWC),
+                    new BicubicResize.Builder(2.0).dataFormat(CNN2DFormat.NHWC).build())
+                    .output(one.permute(0, 2, 3, 1).dup('c')).permute(0, 3, 1, 2);
+            assertTrue(a.equalsWithEps(b, 1e-12), "one image NHWC differs by " + a.sub(b).amaxNumber());
+            INDArray ah = Nd4j.create(org.taskscale.image.Bicubic.weightMatrix(9, 2.0));
+            INDArray aw = Nd4j.create(org.taskscale.image.Bicubic.weightMatrix(7, 2.0));
+            for (int ch = 0; ch < c; ch++) {
+                INDArray plane = ah.mmul(one.get(NDArrayIndex.point(0), NDArrayIndex.point(ch)).dup()).mmul(aw.transpose());
+                INDArray got = a.get(NDArrayIndex.point(0), NDArrayIndex.point(ch));
+                assertTrue(plane.equalsWithEps(got, 1e-12), "channel " + ch + " differs from A_h X A_w^T");
+            }
         }
         // wider than KRON_MAX: NHWC takes the plane path through an NCHW copy
         INDArray wide = GradientChecks.rand(1, 3, 5, (int) BicubicResize.Runtime.KRON_MAX / 3 + 9);
