@@ -129,9 +129,9 @@ public final class QuickstartCommand extends JobCommand {
         return 0;
     }
 
-    /** What a quickstart run directory holds: the training run's files and the evaluation's folder. */
+    /** What a quickstart run directory holds: the training run's files (devices.json too) and the evaluation's folder. */
     private static final List<String> RUN_FILES = List.of("config.conf", "metrics.csv", "model.zip", "checkpoints",
-            "export", "eval", "eval.json", "eval.csv", "report.html");
+            "export", "eval", "eval.json", "eval.csv", "report.html", "devices.json");
 
     /** "holds PATH" for the first entry of {@code dir} that a quickstart did not write, or null. */
     private static String foreignEntry(FileSystem fs, org.apache.hadoop.fs.Path dir) throws java.io.IOException {
